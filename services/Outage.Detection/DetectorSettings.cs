@@ -1,0 +1,83 @@
+namespace Outage.Detection;
+
+/// <summary>Settings of the detector for one series. Durations are converted to buckets of <see cref="BucketWidth"/>.</summary>
+/// <remarks>
+/// The defaults are the single configuration used live, in the scenario benchmark and on NAB. Per-service
+/// settings (such as <see cref="MinDistinctReporters"/>) come from the catalog.
+/// </remarks>
+public sealed record DetectorSettings
+{
+    /// <summary>Width of one bucket of counts.</summary>
+    public TimeSpan BucketWidth { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Target rate of false disruptions, per series per 30 days, that the threshold is calibrated to.</summary>
+    public double FalseAlarmsPer30Days { get; init; } = 1.0;
+
+    /// <summary>Distinct reporters needed in the triggering window before a series may leave NORMAL.</summary>
+    public int MinDistinctReporters { get; init; } = 10;
+
+    /// <summary>Reports above the expected count needed in the triggering window before a series may leave NORMAL.</summary>
+    public double MinExcessReports { get; init; } = 8;
+
+    /// <summary>Ratio of observed to expected reports from which a significant rise is DISRUPTED.</summary>
+    public double DisruptedRatio { get; init; } = 3;
+
+    /// <summary>Ratio of observed to expected reports from which a significant rise is an OUTAGE.</summary>
+    public double OutageRatio { get; init; } = 10;
+
+    /// <summary>Windows over which the surge test sums counts: short ones catch sharp surges, long ones slow ramps.</summary>
+    public IReadOnlyList<TimeSpan> ScanWindows { get; init; } =
+        [TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(10),
+         TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(60)];
+
+    /// <summary>The window of the explanation users read ("N reports in the last 15 minutes where about M are usual").</summary>
+    public TimeSpan ExplanationWindow { get; init; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Observed/expected ratio over the explanation window at or below which counts are back near the baseline.</summary>
+    public double RecoveryRatio { get; init; } = 1.5;
+
+    /// <summary>How long counts must stay near the baseline before the series is declared recovered (NORMAL).</summary>
+    public TimeSpan RecoveryDuration { get; init; } = TimeSpan.FromMinutes(20);
+
+    /// <summary>How long a lower level must be indicated before the level steps down one notch.</summary>
+    public TimeSpan DowngradeHold { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Reports per minute assumed for a series with no history and no parent (cold start prior).</summary>
+    public double ColdStartRatePerMinute { get; init; } = 1.0 / 60;
+
+    /// <summary>Time constant of the seasonal profile, in days of history.</summary>
+    public double SeasonalMemoryDays { get; init; } = 7;
+
+    /// <summary>The number of buckets in the longest window the detector keeps.</summary>
+    public int RingLength => Math.Max(Buckets(ScanWindows.Max()), Buckets(ExplanationWindow));
+
+    /// <summary>Bucket width in minutes.</summary>
+    public double BucketMinutes => BucketWidth.TotalMinutes;
+
+    /// <summary>The number of whole buckets (at least one) that make up <paramref name="span"/>.</summary>
+    public int Buckets(TimeSpan span) => Math.Max(1, (int)Math.Round(span / BucketWidth));
+
+    /// <summary>Checks the settings and throws <see cref="ArgumentException"/> naming the first bad one.</summary>
+    public DetectorSettings Validate()
+    {
+        Require(BucketWidth > TimeSpan.Zero && BucketWidth <= TimeSpan.FromHours(1), nameof(BucketWidth), "must be between 0 and 1 hour");
+        Require(FalseAlarmsPer30Days is > 0 and < 1000, nameof(FalseAlarmsPer30Days), "must be positive");
+        Require(MinDistinctReporters >= 1, nameof(MinDistinctReporters), "must be at least 1");
+        Require(MinExcessReports >= 0, nameof(MinExcessReports), "must not be negative");
+        Require(DisruptedRatio > 1 && OutageRatio > DisruptedRatio, nameof(OutageRatio), "needs 1 < DisruptedRatio < OutageRatio");
+        Require(ScanWindows.Count > 0 && ScanWindows.All(w => w > TimeSpan.Zero), nameof(ScanWindows), "needs at least one positive window");
+        Require(RingLength <= 512, nameof(ScanWindows), "the longest window must be at most 512 buckets");
+        Require(RecoveryRatio >= 1, nameof(RecoveryRatio), "must be at least 1");
+        Require(ColdStartRatePerMinute > 0, nameof(ColdStartRatePerMinute), "must be positive");
+        Require(SeasonalMemoryDays >= 1, nameof(SeasonalMemoryDays), "must be at least 1 day");
+        return this;
+    }
+
+    private static void Require(bool condition, string name, string message)
+    {
+        if (!condition)
+        {
+            throw new ArgumentException($"{name} {message}.", name);
+        }
+    }
+}

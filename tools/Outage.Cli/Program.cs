@@ -1,0 +1,9 @@
+using System.CommandLine;
+using Outage.Cli.Commands;
+
+var root = new RootCommand("outage: crowd-sourced outage detection. Replay and simulate offline, or talk to a running Outage service.")
+{
+    ReplayCommand.Create(),
+};
+
+return await root.Parse(args).InvokeAsync();
