@@ -142,16 +142,15 @@ public sealed class SeriesDetector
         var previous = _level;
         UpdateLevel(bucket, scan);
 
+        _calibrator.Observe(scan.MaxEvidence, minutes, threshold);
         var clipped = Math.Min(bucket.Count, expected + OutlierClipSigmas * NegativeBinomial.StandardDeviation(expected, Dispersion(0)) + 1);
         if (_level == DisruptionLevel.Normal && previous == DisruptionLevel.Normal)
         {
-            _calibrator.Observe(scan.MaxEvidence, minutes);
             LearnDispersion();
             _baseline.Learn(bucket.Start, minutes, clipped, parent, 1);
         }
         else
         {
-            _calibrator.CloseCluster();
             _baseline.Learn(bucket.Start, minutes, clipped, parent, IncidentLearningWeight);
         }
 
@@ -342,7 +341,7 @@ public sealed class SeriesDetector
             if (k == _windows[next])
             {
                 var phi = Dispersion(next);
-                var clipped = Math.Min(observed, expected + 6 * NegativeBinomial.StandardDeviation(expected, phi) + 1);
+        var clipped = Math.Min(observed, expected + 6 * NegativeBinomial.StandardDeviation(expected, phi) + 1);
                 var deviation = clipped - expected;
                 _dispersionNumerator[next] = _dispersionNumerator[next] * decay + deviation * deviation - expected;
                 _dispersionDenominator[next] = _dispersionDenominator[next] * decay + expected * expected;

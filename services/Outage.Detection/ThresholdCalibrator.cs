@@ -28,10 +28,12 @@ public sealed class ThresholdCalibrator
     private const double PriorClusterRatePerMinute = 0.01;
     private const double PriorMeanExcess = 1.5;
     private const double PriorClusters = 10;
+    private const double MaxShape = 0.5;
 
     private double _exposureMinutes;
     private double _clusters;
     private double _excessSum;
+    private double _excessSquares;
     private double _clusterPeak;  // 0 when not inside a cluster
 
     /// <summary>Minutes of normal history seen (decayed).</summary>
@@ -40,12 +42,16 @@ public sealed class ThresholdCalibrator
     /// <summary>Records the evidence of one normal bucket.</summary>
     /// <param name="evidence">The bucket's surge evidence (maximum over windows), in nats.</param>
     /// <param name="minutes">Bucket width in minutes.</param>
-    public void Observe(double evidence, double minutes)
+    /// <remarks>Evidence is censored at twice <paramref name="threshold"/>.</remarks>
+    /// <param name="threshold">The threshold in force.</param>
+    public void Observe(double evidence, double minutes, double threshold)
     {
+        evidence = Math.Min(evidence, 2 * threshold);
         var decay = Math.Exp(-minutes / MemoryMinutes);
         _exposureMinutes = _exposureMinutes * decay + minutes;
         _clusters *= decay;
         _excessSum *= decay;
+        _excessSquares *= decay;
         if (evidence > ExceedanceLevel)
         {
             _clusterPeak = Math.Max(_clusterPeak, evidence);
@@ -62,7 +68,9 @@ public sealed class ThresholdCalibrator
         if (_clusterPeak > 0)
         {
             _clusters += 1;
-            _excessSum += _clusterPeak - ExceedanceLevel;
+            var excess = _clusterPeak - ExceedanceLevel;
+            _excessSum += excess;
+            _excessSquares += excess * excess;
             _clusterPeak = 0;
         }
     }
@@ -72,8 +80,14 @@ public sealed class ThresholdCalibrator
     {
         var priorClusters = PriorClusterRatePerMinute * PriorExposureMinutes;
         var clusterRate = (_clusters + priorClusters) / (_exposureMinutes + PriorExposureMinutes);
-        var meanExcess = (_excessSum + PriorMeanExcess * PriorClusters) / (_clusters + PriorClusters);
-        var threshold = ExceedanceLevel + meanExcess * Math.Log(clusterRate / alarmsPerMinute);
+        var clusters = _clusters + PriorClusters;
+        var mean = (_excessSum + PriorMeanExcess * PriorClusters) / clusters;
+        var meanSquare = (_excessSquares + 2 * PriorMeanExcess * PriorMeanExcess * PriorClusters) / clusters;
+        var variance = Math.Max(meanSquare - mean * mean, 1e-9);
+        var shape = Math.Clamp(0.5 * (1 - mean * mean / variance), 0, MaxShape);
+        var scale = mean * (1 - shape);
+        var periods = Math.Max(clusterRate / alarmsPerMinute, 1);
+        var threshold = ExceedanceLevel + (shape < 1e-6 ? scale * Math.Log(periods) : scale / shape * (Math.Pow(periods, shape) - 1));
         return Math.Clamp(threshold, MinThreshold, MaxThreshold);
     }
 
@@ -82,6 +96,7 @@ public sealed class ThresholdCalibrator
         writer.Write(_exposureMinutes);
         writer.Write(_clusters);
         writer.Write(_excessSum);
+        writer.Write(_excessSquares);
         writer.Write(_clusterPeak);
     }
 
@@ -90,6 +105,7 @@ public sealed class ThresholdCalibrator
         _exposureMinutes = reader.ReadDouble();
         _clusters = reader.ReadDouble();
         _excessSum = reader.ReadDouble();
+        _excessSquares = reader.ReadDouble();
         _clusterPeak = reader.ReadDouble();
     }
 }

@@ -15,9 +15,10 @@ internal static class ReplayCommand
         var output = new Option<string>("--output", "-o") { Description = "Output file (for one input file) or folder.", Required = true };
         var bucket = new Option<double?>("--bucket-minutes") { Description = "Bucket width in minutes (default: inferred from the first rows)." };
         var minReporters = new Option<int?>("--min-reporters") { Description = "Minimum distinct reporters to leave NORMAL (each count is taken as one reporter)." };
+        var falseAlarms = new Option<double?>("--false-alarms-per-30d") { Description = "Target false disruptions per series per 30 days that thresholds are calibrated to (default 1)." };
         var command = new Command("replay", "Replay recorded counts through the detector and write timestamp,value,anomaly_score (1 where a disruption starts) plus the level and figures.")
         {
-            input, output, bucket, minReporters,
+            input, output, bucket, minReporters, falseAlarms,
         };
         command.SetAction(parse =>
         {
@@ -25,6 +26,11 @@ internal static class ReplayCommand
             if (parse.GetValue(minReporters) is { } reporters)
             {
                 settings = settings with { MinDistinctReporters = reporters };
+            }
+
+            if (parse.GetValue(falseAlarms) is { } rate)
+            {
+                settings = settings with { FalseAlarmsPer30Days = rate };
             }
 
             var width = parse.GetValue(bucket) is { } minutes ? TimeSpan.FromMinutes(minutes) : (TimeSpan?)null;
