@@ -20,7 +20,7 @@ public sealed record DetectorSettings
     public double MinExcessReports { get; init; } = 8;
 
     /// <summary>Ratio of observed to expected reports from which a significant rise is DISRUPTED.</summary>
-    public double DisruptedRatio { get; init; } = 3;
+    public double DisruptedRatio { get; init; } = 2.5;
 
     /// <summary>Ratio of observed to expected reports from which a significant rise is an OUTAGE.</summary>
     public double OutageRatio { get; init; } = 10;
@@ -41,6 +41,12 @@ public sealed record DetectorSettings
 
     /// <summary>How long a lower level must be indicated before the level steps down one notch.</summary>
     public TimeSpan DowngradeHold { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// How long an incident may last before its level is taken as the series' new normal (a level shift,
+    /// such as a launch or a new client that reports more, rather than an outage).
+    /// </summary>
+    public TimeSpan MaxIncidentDuration { get; init; } = TimeSpan.FromHours(24);
 
     /// <summary>Reports per minute assumed for a series with no history and no parent (cold start prior).</summary>
     public double ColdStartRatePerMinute { get; init; } = 1.0 / 60;
@@ -68,6 +74,7 @@ public sealed record DetectorSettings
         Require(ScanWindows.Count > 0 && ScanWindows.All(w => w > TimeSpan.Zero), nameof(ScanWindows), "needs at least one positive window");
         Require(RingLength <= 512, nameof(ScanWindows), "the longest window must be at most 512 buckets");
         Require(RecoveryRatio >= 1, nameof(RecoveryRatio), "must be at least 1");
+        Require(MaxIncidentDuration >= TimeSpan.FromHours(1), nameof(MaxIncidentDuration), "must be at least an hour");
         Require(ColdStartRatePerMinute > 0, nameof(ColdStartRatePerMinute), "must be positive");
         Require(SeasonalMemoryDays >= 1, nameof(SeasonalMemoryDays), "must be at least 1 day");
         return this;

@@ -16,6 +16,14 @@ public sealed class SeasonalBaseline
     public const int HourSlots = 24;
 
     private const double MinRatePerMinute = 1e-4;
+
+    // The cold-start prior counts as two minutes of history: enough that one report is not a surge,
+    // weak enough that a new series' own first minutes replace it (a busy series is not an outage
+    // merely because it is new).
+    private const double PriorExposureMinutes = 2;
+
+    /// <summary>History, in minutes, below which the baseline is immature: what is normal is not known yet.</summary>
+    public const double MatureAfterMinutes = 60;
     private const double OverallMemoryMinutes = 12 * 60;
     private const double ProfileMaturityMinutes = 120;  // exposure of a slot at which it is trusted half
     private const double WeekdayPseudoReports = 50;
@@ -43,11 +51,14 @@ public sealed class SeasonalBaseline
         _seasonalMemoryMinutes = settings.SeasonalMemoryDays * 1440;
         _slotMemoryMinutes = settings.SeasonalMemoryDays * 60;
         _overallRate = settings.ColdStartRatePerMinute;
-        _overallExposure = 30; // the prior counts as half an hour of history
+        _overallExposure = PriorExposureMinutes;
     }
 
     /// <summary>Decayed count of reports this series has seen; the weight of its own history against the parent's.</summary>
     public double OwnReports => _ownReports;
+
+    /// <summary>True once the series has an hour of history.</summary>
+    public bool IsMature => _overallExposure >= MatureAfterMinutes + PriorExposureMinutes;
 
     /// <summary>Expected reports in the bucket starting at <paramref name="start"/>.</summary>
     /// <param name="start">Bucket start.</param>
@@ -112,6 +123,17 @@ public sealed class SeasonalBaseline
             _shareOwn = _shareOwn * decay + observed * weight;
             _shareParent = _shareParent * decay + Math.Max(observed, p.ObservedCount) * weight;
         }
+    }
+
+    /// <summary>Accepts <paramref name="ratePerMinute"/> as the new normal level and relearns the daily shape around it.</summary>
+    /// <remarks>Used when a series has stayed away from its old baseline so long that the old baseline is wrong (a level shift, not an outage).</remarks>
+    public void Rebase(double ratePerMinute)
+    {
+        _overallRate = ratePerMinute;
+        _overallExposure = MatureAfterMinutes + PriorExposureMinutes;
+        Array.Clear(_hourExposure);
+        Array.Clear(_weekdayObserved);
+        Array.Clear(_weekdayExpected);
     }
 
     private double OwnRate(DateTimeOffset start, double bucketMinutes)

@@ -49,6 +49,7 @@ public sealed class SeriesDetector
     private int _lowerBuckets;          // consecutive buckets indicating a lower level
     private int _nearBaselineBuckets;   // consecutive buckets near the baseline
     private double _peakWindowCount;    // highest explanation-window count of the current incident
+    private bool _openedImmature;       // the incident began before the baseline knew what is normal
 
     /// <summary>Creates a detector for a series with no history.</summary>
     public SeriesDetector(DetectorSettings settings)
@@ -151,7 +152,8 @@ public sealed class SeriesDetector
         }
         else
         {
-            _baseline.Learn(bucket.Start, minutes, clipped, parent, IncidentLearningWeight);
+            // An incident opened on an immature baseline may be nothing but the series' real level: keep learning fully.
+            _baseline.Learn(bucket.Start, minutes, clipped, parent, _openedImmature ? 1 : IncidentLearningWeight);
         }
 
         _lastStart = bucket.Start;
@@ -267,6 +269,7 @@ public sealed class SeriesDetector
                 _lowerBuckets = 0;
                 _nearBaselineBuckets = 0;
                 _peakWindowCount = scan.WindowObserved;
+                _openedImmature = !_baseline.IsMature;
             }
 
             return;
@@ -295,22 +298,34 @@ public sealed class SeriesDetector
             _lowerBuckets = 0;
         }
 
-        if (IsNearBaseline(scan) && !scan.Triggered)
+        if (_since is { } since && bucket.Start - since >= _settings.MaxIncidentDuration)
+        {
+            _baseline.Rebase(scan.WindowObserved / (_explanationBuckets * _settings.BucketMinutes));
+            CloseIncident(_nearBaselineBuckets);
+            return;
+        }
+
+        if (IsNearBaseline(scan))
         {
             if (++_nearBaselineBuckets >= _recoveryBuckets)
             {
-                _level = DisruptionLevel.Normal;
-                _since = null;
-                _peakWindowCount = 0;
-                // A new incident must be evidenced by buckets after the recovery began.
-                _usableBuckets = Math.Min(_usableBuckets, _nearBaselineBuckets);
-                _nearBaselineBuckets = 0;
+                CloseIncident(_nearBaselineBuckets);
             }
         }
         else
         {
             _nearBaselineBuckets = 0;
         }
+    }
+
+    private void CloseIncident(int bucketsToKeep)
+    {
+        _level = DisruptionLevel.Normal;
+        _since = null;
+        _peakWindowCount = 0;
+        // A new incident must be evidenced by buckets after the recovery began.
+        _usableBuckets = Math.Min(_usableBuckets, bucketsToKeep);
+        _nearBaselineBuckets = 0;
     }
 
     private double Dispersion(int window)
@@ -439,6 +454,7 @@ public sealed class SeriesDetector
             writer.Write(_lowerBuckets);
             writer.Write(_nearBaselineBuckets);
             writer.Write(_peakWindowCount);
+            writer.Write(_openedImmature);
             writer.Write((byte)_categories.Count);
             foreach (var (category, value) in _categories)
             {
@@ -494,6 +510,7 @@ public sealed class SeriesDetector
         detector._lowerBuckets = reader.ReadInt32();
         detector._nearBaselineBuckets = reader.ReadInt32();
         detector._peakWindowCount = reader.ReadDouble();
+        detector._openedImmature = reader.ReadBoolean();
         int categories = reader.ReadByte();
         for (var i = 0; i < categories; i++)
         {

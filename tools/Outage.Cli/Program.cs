@@ -4,6 +4,8 @@ using Outage.Cli.Commands;
 var root = new RootCommand("outage: crowd-sourced outage detection. Replay and simulate offline, or talk to a running Outage service.")
 {
     ReplayCommand.Create(),
+    SimulateCommand.Create(),
+    QualityCommand.Create(),
 };
 
 return await root.Parse(args).InvokeAsync();

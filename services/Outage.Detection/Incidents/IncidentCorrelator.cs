@@ -1,0 +1,99 @@
+namespace Outage.Detection.Incidents;
+
+/// <summary>A parent incident: series incidents of one owner (or one service across regions) that started together.</summary>
+/// <param name="Id">Stable id, derived from the owner and the first detection.</param>
+/// <param name="Owner">The owner (family), such as <c>meta</c>; a service with no owner is its own owner.</param>
+/// <param name="OpenedAt">Detection time of the first member.</param>
+/// <param name="Members">Ids of the member series incidents, in the order they joined.</param>
+/// <param name="Services">Services affected, in the order they joined.</param>
+/// <param name="Regions">Regions affected (empty string for worldwide), in the order they joined.</param>
+/// <param name="PeakLevel">Highest level of any member.</param>
+/// <param name="ClosedAt">When the last member closed; null while any member is open.</param>
+public sealed record GroupIncident(
+    string Id,
+    string Owner,
+    DateTimeOffset OpenedAt,
+    IReadOnlyList<string> Members,
+    IReadOnlyList<string> Services,
+    IReadOnlyList<string> Regions,
+    DisruptionLevel PeakLevel,
+    DateTimeOffset? ClosedAt)
+{
+    /// <summary>True while any member is open.</summary>
+    public bool IsOpen => ClosedAt is null;
+}
+
+/// <summary>
+/// Groups series incidents into parent incidents: a new incident joins an open group of the same owner
+/// when it is detected within <see cref="Window"/> of the group's latest member (so a family-wide
+/// outage that spreads over regions and services in a few minutes becomes one parent incident).
+/// </summary>
+/// <remarks>Pure and deterministic. Bounded: closed groups are returned to the caller and forgotten.</remarks>
+public sealed class IncidentCorrelator(TimeSpan window)
+{
+    private readonly Dictionary<string, GroupState> _open = new(StringComparer.Ordinal);
+
+    /// <summary>The default grouping window.</summary>
+    public static readonly TimeSpan DefaultWindow = TimeSpan.FromMinutes(10);
+
+    /// <summary>How close in time a new incident must be to a group's latest member to join it.</summary>
+    public TimeSpan Window => window;
+
+    /// <summary>The open groups.</summary>
+    public IEnumerable<GroupIncident> OpenGroups => _open.Values.Select(g => g.Snapshot);
+
+    /// <summary>Records an opened, changed or closed series incident and returns its group as it now stands.</summary>
+    public GroupIncident Observe(SeriesIncident incident)
+    {
+        var group = _open.Values.FirstOrDefault(g => g.Members.ContainsKey(incident.Id));
+        if (group is null)
+        {
+            group = _open.Values
+                .Where(g => g.Snapshot.Owner == incident.Owner && incident.DetectedAt - g.LatestDetection <= window)
+                .OrderByDescending(g => g.LatestDetection)
+                .FirstOrDefault();
+            if (group is null)
+            {
+                group = new GroupState($"{incident.Owner}@{incident.DetectedAt.UtcDateTime:yyyyMMddTHHmmss}", incident.Owner, incident.DetectedAt);
+                _open[group.Snapshot.Id] = group;
+            }
+        }
+
+        group.Update(incident);
+        if (!group.Snapshot.IsOpen)
+        {
+            _open.Remove(group.Snapshot.Id);
+        }
+
+        return group.Snapshot;
+    }
+
+    private sealed class GroupState(string id, string owner, DateTimeOffset openedAt)
+    {
+        public Dictionary<string, SeriesIncident> Members { get; } = new(StringComparer.Ordinal);
+
+        public DateTimeOffset LatestDetection { get; private set; } = openedAt;
+
+        public GroupIncident Snapshot { get; private set; } = new(id, owner, openedAt, [], [], [], DisruptionLevel.Normal, null);
+
+        public void Update(SeriesIncident incident)
+        {
+            if (!Members.ContainsKey(incident.Id) && incident.DetectedAt > LatestDetection)
+            {
+                LatestDetection = incident.DetectedAt;
+            }
+
+            Members[incident.Id] = incident;
+            var members = Members.Values.OrderBy(m => m.DetectedAt).ThenBy(m => m.Id, StringComparer.Ordinal).ToArray();
+            var allClosed = members.All(m => !m.IsOpen);
+            Snapshot = Snapshot with
+            {
+                Members = members.Select(m => m.Id).ToArray(),
+                Services = members.Select(m => m.Series.ServiceId).Distinct().ToArray(),
+                Regions = members.Select(m => m.Series.Region).Distinct().ToArray(),
+                PeakLevel = members.Max(m => m.PeakLevel),
+                ClosedAt = allClosed ? members.Max(m => m.ClosedAt) : null,
+            };
+        }
+    }
+}
