@@ -13,7 +13,10 @@ public sealed record DetectorSettings
     /// <summary>Target rate of false disruptions, per series per 30 days, that the threshold is calibrated to.</summary>
     public double FalseAlarmsPer30Days { get; init; } = 1.0;
 
-    /// <summary>Distinct reporters needed in the triggering window before a series may leave NORMAL.</summary>
+    /// <summary>
+    /// Distinct reporters above the expected count needed in the triggering window before a series may
+    /// leave NORMAL, so a handful of devices cannot declare an outage.
+    /// </summary>
     public int MinDistinctReporters { get; init; } = 10;
 
     /// <summary>Reports above the expected count needed in the triggering window before a series may leave NORMAL.</summary>

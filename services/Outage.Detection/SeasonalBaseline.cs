@@ -25,7 +25,7 @@ public sealed class SeasonalBaseline
     /// <summary>History, in minutes, below which the baseline is immature: what is normal is not known yet.</summary>
     public const double MatureAfterMinutes = 60;
     private const double OverallMemoryMinutes = 12 * 60;
-    private const double ProfileMaturityMinutes = 120;  // exposure of a slot at which it is trusted half
+    private const double ProfileMaturityMinutes = 180;  // exposure of a slot at which it is trusted fully (three days)
     private const double WeekdayPseudoReports = 50;
     private const double WeekdayMemoryWeeks = 4;
     private const double PoolingPseudoReports = 30;
@@ -56,6 +56,9 @@ public sealed class SeasonalBaseline
 
     /// <summary>Decayed count of reports this series has seen; the weight of its own history against the parent's.</summary>
     public double OwnReports => _ownReports;
+
+    /// <summary>Minutes of history learned (the cold-start prior counts as two).</summary>
+    public double HistoryMinutes => _overallExposure;
 
     /// <summary>True once the series has an hour of history.</summary>
     public bool IsMature => _overallExposure >= MatureAfterMinutes + PriorExposureMinutes;
@@ -150,7 +153,7 @@ public sealed class SeasonalBaseline
     private double Maturity(int i0, int i1, double f)
     {
         var exposure = Interpolate(_hourExposure, i0, i1, f);
-        return exposure / (exposure + ProfileMaturityMinutes);
+        return Math.Min(1, exposure / ProfileMaturityMinutes);
     }
 
     private void LearnSlot(int slot, double rate, double minutes)

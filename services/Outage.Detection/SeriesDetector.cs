@@ -16,7 +16,11 @@ namespace Outage.Detection;
 public sealed class SeriesDetector
 {
     private const byte FormatVersion = 1;
-    private const int MaxCategories = 12;
+    private const int MaxCategories = 8;
+    // A young series does not know its own rate: its counts are judged with this much extra
+    // dispersion, fading as history accrues (the gamma-Poisson predictive of a vague prior), so a busy
+    // new series is not an outage merely for being busy, while thousands of reports at once still are.
+    private const double ColdStartDispersion = 20;
     private const double IncidentLearningWeight = 0.1;
     private const double PriorDispersion = 0.05;
     private const double DispersionPriorBuckets = 50;
@@ -86,7 +90,7 @@ public sealed class SeriesDetector
     public int StateBytes =>
         3 * (24 + 4 * _observed.Length) + 3 * (24 + 8 * _windows.Length) + 24 + 4 * _windows.Length
         + 400 /* baseline */ + 64 /* calibrator */ + 160 /* fields and object headers */
-        + _categories.Sum(c => 48 + 2 * c.Key.Length);
+        + 80 + 28 * _categories.Count; // category names are the catalog's shared strings
 
     /// <summary>Assesses the next bucket and learns from it.</summary>
     /// <param name="bucket">The bucket; its start must be later than the previous bucket's.</param>
@@ -205,7 +209,8 @@ public sealed class SeriesDetector
             expected += _expected[i];
             if (k <= _usableBuckets)
             {
-                observed += _observed[i];
+                // The surge test counts each device once: a few devices reporting over and over are a few reports.
+                observed += Math.Min(_observed[i], _reporters[i]);
                 reporters += _reporters[i];
             }
             else
@@ -224,7 +229,7 @@ public sealed class SeriesDetector
                 var evidence = NegativeBinomial.SurgeEvidence(observed, expected, Dispersion(next));
                 maxEvidence = Math.Max(maxEvidence, evidence);
                 var significant = evidence >= threshold
-                    && reporters >= _settings.MinDistinctReporters
+                    && reporters - expected >= _settings.MinDistinctReporters // that many more devices than usual
                     && observed - expected >= _settings.MinExcessReports;
                 if (significant)
                 {
@@ -328,7 +333,10 @@ public sealed class SeriesDetector
         _nearBaselineBuckets = 0;
     }
 
-    private double Dispersion(int window)
+    private double Dispersion(int window) =>
+        LearnedDispersion(window) + ColdStartDispersion * Math.Min(1, 2 / _baseline.HistoryMinutes);
+
+    private double LearnedDispersion(int window)
     {
         var weight = _dispersionWeight[window];
         if (weight <= 0)
@@ -355,7 +363,7 @@ public sealed class SeriesDetector
             expected += _expected[i];
             if (k == _windows[next])
             {
-                var phi = Dispersion(next);
+                var phi = LearnedDispersion(next);
         var clipped = Math.Min(observed, expected + 6 * NegativeBinomial.StandardDeviation(expected, phi) + 1);
                 var deviation = clipped - expected;
                 _dispersionNumerator[next] = _dispersionNumerator[next] * decay + deviation * deviation - expected;

@@ -1,0 +1,61 @@
+namespace Outage.Detection.Tests;
+
+public class BaselineTests
+{
+    private static readonly DetectorSettings Settings = new();
+
+    [Fact]
+    public void LearnsTheDailyRhythmWithinFifteenPercent()
+    {
+        var detector = new SeriesDetector(Settings);
+        TestSeries.Run(detector, TestSeries.Start, 14 * 1440, perMinute: 10);
+
+        var peak = new DateTimeOffset(2024, 1, 15, 18, 0, 0, TimeSpan.Zero);
+        var trough = new DateTimeOffset(2024, 1, 15, 6, 0, 0, TimeSpan.Zero);
+        var (atPeak, atTrough) = (detector.Baseline.Expected(peak, 1), detector.Baseline.Expected(trough, 1));
+        Assert.True(atPeak is > 16 * 0.85 and < 16 * 1.15, $"peak {atPeak}");
+        Assert.True(atTrough is > 4 * 0.85 and < 4 * 1.15, $"trough {atTrough}");
+    }
+
+    [Fact]
+    public void AnOutageDoesNotTeachTheBaselineThatOutagesAreNormal()
+    {
+        var detector = new SeriesDetector(Settings);
+        TestSeries.Run(detector, TestSeries.Start, 14 * 1440, perMinute: 10);
+        var probe = new DateTimeOffset(2024, 1, 16, 17, 0, 0, TimeSpan.Zero);
+        var before = detector.Baseline.Expected(probe, 1);
+        var outageStart = new DateTimeOffset(2024, 1, 15, 12, 0, 0, TimeSpan.Zero);
+
+        TestSeries.Run(detector, TestSeries.Start.AddDays(14), 1440, perMinute: 10,
+            t => t >= outageStart && t < outageStart.AddHours(6) ? 100 : 1);
+
+        Assert.InRange(detector.Baseline.Expected(probe, 1), before * 0.9, before * 1.1);
+    }
+
+    [Fact]
+    public void SparseSeriesBorrowsItsParentsShapeScaledByItsShare()
+    {
+        var baseline = new SeasonalBaseline(Settings);
+        var t = TestSeries.Start;
+        // Parent: 100 reports a minute; child: 1 % of them.
+        for (var i = 0; i < 3 * 1440; i++)
+        {
+            baseline.Learn(t.AddMinutes(i), 1, i % 100 == 0 ? 100 : 0, new ParentContext(100, 100), 1);
+        }
+
+        var expected = baseline.Expected(t.AddDays(3), 1, new ParentContext(ExpectedCount: 500, ObservedCount: 0));
+        Assert.InRange(baseline.Share, 0.008, 0.012);
+        Assert.True(expected > 1.0, $"expected {expected} should follow the parent's 500 (about 5 at a 1 % share)");
+    }
+
+    [Fact]
+    public void ColdStartSeriesLearnsItsOwnLevelWithinMinutes()
+    {
+        var detector = new SeriesDetector(Settings);
+
+        var assessments = TestSeries.Run(detector, TestSeries.Start, 120, perMinute: 3);
+
+        Assert.All(assessments, a => Assert.Equal(DisruptionLevel.Normal, a.Level));
+        Assert.InRange(detector.Baseline.Expected(TestSeries.Start.AddMinutes(120), 1), 1.5, 6);
+    }
+}
