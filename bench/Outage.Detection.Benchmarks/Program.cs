@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Outage.Detection.Benchmarks.DetectorBenchmarks).Assembly).Run(args);
