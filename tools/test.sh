@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The project's test command (the README's second command): installs what the tests need when it is
-# missing, then runs every test project of the solution.
+# missing, then runs every test project of the solution and prints one closing line
+# "N passed, N failed, N skipped".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,4 +10,12 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 
-dotnet test Outage.sln --configuration Release --logger "console;verbosity=normal" "$@"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+dotnet test Outage.sln --configuration Release "$@" 2>&1 | tee "$log" || status=$?
+
+# dotnet test prints one "Passed!/Failed!  - Failed: F, Passed: P, Skipped: S, Total: T" line per test project.
+awk -F'[:,]' '/(Passed|Failed)! +- Failed:/ { f += $2; p += $4; s += $6 }
+  END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+exit $status
