@@ -7,7 +7,7 @@ public readonly record struct CategoryShare(string Category, double Share);
 
 /// <summary>Why the detector holds its verdict: the figures behind a level, in the terms users read.</summary>
 /// <param name="Window">The window the figures cover (the explanation window, 15 minutes by default).</param>
-/// <param name="Observed">Reports in the window.</param>
+/// <param name="Observed">Reports in the window, each device counted at most once per bucket; buckets from before the last recovery count as usual.</param>
 /// <param name="Expected">Reports usually seen in such a window at this time of day and week.</param>
 /// <param name="Ratio">Observed over expected.</param>
 /// <param name="Evidence">Strength of the surge evidence, in nats (−ln of a tail-probability bound), maximum over the scan windows.</param>

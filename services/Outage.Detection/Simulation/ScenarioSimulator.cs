@@ -81,7 +81,7 @@ public sealed class ScenarioSimulator
             foreach (var group in hit.GroupBy(r => r.Series.ServiceId))
             {
                 var all = _regions.Where(r => r.Series.ServiceId == group.Key).ToArray();
-                double worldBase = 0, worldExcess = 0;
+                double worldExcess = 0;
                 foreach (var series in group)
                 {
                     var (baseline, excess) = Integrate(series, incident);
@@ -89,7 +89,7 @@ public sealed class ScenarioSimulator
                     worldExcess += excess;
                 }
 
-                worldBase = all.Sum(s => NormalRate(s, incident.Start) * 60);
+                var worldBase = all.Sum(s => NormalRate(s, incident.Start) * 60);
                 var hitBase = group.Sum(s => NormalRate(s, incident.Start) * 60);
                 var worldMultiplier = 1 + (incident.Multiplier - 1) * hitBase / worldBase;
                 truth.Add(new TruthOnSeries(new SeriesKey(group.Key, ""), incident, worldBase, worldExcess, worldMultiplier));

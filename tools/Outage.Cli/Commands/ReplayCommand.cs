@@ -14,7 +14,7 @@ internal static class ReplayCommand
         var input = new Argument<string>("input") { Description = "A CSV of timestamp,value bucketed counts, or a folder of them (searched recursively)." };
         var output = new Option<string>("--output", "-o") { Description = "Output file (for one input file) or folder.", Required = true };
         var bucket = new Option<double?>("--bucket-minutes") { Description = "Bucket width in minutes (default: inferred from the first rows)." };
-        var minReporters = new Option<int?>("--min-reporters") { Description = "Minimum distinct reporters to leave NORMAL (each count is taken as one reporter)." };
+        var minReporters = new Option<int?>("--min-reporters") { Description = "Distinct reporters above the usual number needed to leave NORMAL (default 10; in replay each count is one reporter)." };
         var falseAlarms = new Option<double?>("--false-alarms-per-30d") { Description = "Target false disruptions per series per 30 days that thresholds are calibrated to (default 1)." };
         var command = new Command("replay", "Replay recorded counts through the detector and write timestamp,value,anomaly_score (1 where a disruption starts) plus the level and figures.")
         {
