@@ -44,9 +44,12 @@ public sealed record SeriesIncident(
 }
 
 /// <summary>Turns one series' assessments into its incidents: a pure state machine, one open incident at a time.</summary>
-public sealed class IncidentTracker(SeriesKey series, string owner)
+/// <param name="series">The series tracked.</param>
+/// <param name="owner">Owner (family) of its service.</param>
+/// <param name="current">The open incident, when resuming from saved state.</param>
+public sealed class IncidentTracker(SeriesKey series, string owner, SeriesIncident? current = null)
 {
-    private SeriesIncident? _current;
+    private SeriesIncident? _current = current;
 
     /// <summary>The open incident, if any.</summary>
     public SeriesIncident? Current => _current;

@@ -1,0 +1,102 @@
+using Outage.Detection.Incidents;
+
+namespace Outage.Grains;
+
+/// <summary>
+/// The incident log: series incidents as they open, change and close, grouped under parent incidents
+/// by the engine's <see cref="IncidentCorrelator"/> (one owner, detected within minutes of each other).
+/// </summary>
+/// <remarks>Bounded: the newest <see cref="MaxIncidents"/> series incidents are kept.</remarks>
+public sealed class IncidentLogGrain : Grain, IIncidentLogGrain
+{
+    /// <summary>Series incidents kept.</summary>
+    public const int MaxIncidents = 5000;
+
+    private readonly IncidentCorrelator _correlator = new(IncidentCorrelator.DefaultWindow);
+    private readonly Dictionary<string, IncidentView> _series = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, GroupIncident> _groups = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _parentOf = new(StringComparer.Ordinal);
+
+    /// <inheritdoc />
+    public Task RecordAsync(IncidentView incident)
+    {
+        var group = _correlator.Observe(SeriesGrain.ToSeriesIncident(incident));
+        _groups[group.Id] = group;
+        foreach (var member in group.Members)
+        {
+            _parentOf[member] = group.Id;
+        }
+
+        _series[incident.Id] = incident;
+        if (_series.Count > MaxIncidents)
+        {
+            var oldest = _series.Values.OrderBy(i => i.DetectedAt).First();
+            _series.Remove(oldest.Id);
+            _parentOf.Remove(oldest.Id);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<IncidentView[]> ListAsync(string serviceId, string owner, bool openOnly, int limit)
+    {
+        var result = _groups.Values
+            .Select(g => ViewOf(g))
+            .Where(v => v is not null).Select(v => v!)
+            .Where(v => serviceId.Length == 0 || v.Services.Contains(serviceId))
+            .Where(v => owner.Length == 0 || v.Owner == owner)
+            .Where(v => !openOnly || v.IsOpen)
+            .OrderByDescending(v => v.DetectedAt)
+            .Take(limit)
+            .ToArray();
+        return Task.FromResult(result);
+    }
+
+    /// <inheritdoc />
+    public Task<IncidentView[]?> GetAsync(string incidentId)
+    {
+        if (_groups.TryGetValue(incidentId, out var group) && ViewOf(group) is { } parent)
+        {
+            return Task.FromResult<IncidentView[]?>([parent, .. Members(group)]);
+        }
+
+        if (_series.TryGetValue(incidentId, out var series))
+        {
+            return Task.FromResult<IncidentView[]?>([series with { ParentId = ParentIdOf(series.Id) }]);
+        }
+
+        return Task.FromResult<IncidentView[]?>(null);
+    }
+
+    private IEnumerable<IncidentView> Members(GroupIncident group) =>
+        group.Members.Select(m => _series.GetValueOrDefault(m)).OfType<IncidentView>().Select(m => m with { ParentId = group.Id });
+
+    /// <summary>A group of several incidents as a parent incident; a group of one as that series incident.</summary>
+    private IncidentView? ViewOf(GroupIncident group)
+    {
+        var members = Members(group).ToList();
+        if (members.Count == 0)
+        {
+            return null;
+        }
+
+        if (members.Count == 1)
+        {
+            return members[0] with { ParentId = "" };
+        }
+
+        var peak = members.MaxBy(m => m.PeakReports)!;
+        return new IncidentView
+        {
+            Id = group.Id, Owner = group.Owner, Services = group.Services, Regions = group.Regions,
+            Onset = members.Min(m => m.Onset), DetectedAt = group.OpenedAt, PeakLevel = group.PeakLevel,
+            PeakReports = peak.PeakReports, TopCategories = peak.TopCategories,
+            RecoveringSince = members.All(m => m.RecoveringSince is not null) ? members.Max(m => m.RecoveringSince) : null,
+            ClosedAt = group.ClosedAt, Members = members.Select(m => m.Id).ToArray(),
+        };
+    }
+
+    private string ParentIdOf(string seriesIncidentId) =>
+        _parentOf.TryGetValue(seriesIncidentId, out var parent) && _groups.TryGetValue(parent, out var g) && g.Members.Count > 1 ? parent : "";
+}

@@ -1,0 +1,40 @@
+using Outage.Detection;
+
+namespace Outage.Grains;
+
+/// <summary>Settings of the series grains, bound from the configuration section <c>Outage:Series</c>.</summary>
+public sealed class SeriesOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Outage:Series";
+
+    /// <summary>Width of a bucket of counts (default 1 minute).</summary>
+    public TimeSpan BucketWidth { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>One counted report per device per series within this window (default 15 minutes).</summary>
+    public TimeSpan DeviceDedupeWindow { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How long a report id is remembered for idempotent retries (at least this long, at most twice).</summary>
+    public TimeSpan ReportIdRetention { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Bucket history kept for timelines (default 24 hours).</summary>
+    public TimeSpan TimelineRetention { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Target false disruptions per series per 30 days.</summary>
+    public double FalseAlarmsPer30Days { get; set; } = 1.0;
+
+    /// <summary>Detector settings for a service with <paramref name="minDistinctReporters"/>.</summary>
+    public DetectorSettings DetectorSettings(int minDistinctReporters) => new()
+    {
+        BucketWidth = BucketWidth,
+        MinDistinctReporters = minDistinctReporters,
+        FalseAlarmsPer30Days = FalseAlarmsPer30Days,
+    };
+}
+
+/// <summary>Names of the Orleans providers.</summary>
+public static class StorageNames
+{
+    /// <summary>Grain state storage.</summary>
+    public const string State = "outage";
+}

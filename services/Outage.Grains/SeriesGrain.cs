@@ -1,0 +1,254 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Outage.Detection;
+using Outage.Detection.Incidents;
+
+namespace Outage.Grains;
+
+/// <summary>
+/// One series (service, region): decides each report's outcome, counts the open bucket, runs the
+/// detection engine on every closed bucket (and previews the open one, so a surge is seen before the
+/// minute ends), rolls counts up to its parent, and publishes status changes and incidents.
+/// </summary>
+/// <remarks>Thin: the mathematics is <see cref="SeriesDetector"/>, the incident logic <see cref="IncidentTracker"/>.</remarks>
+public sealed partial class SeriesGrain(
+    [PersistentState("series", StorageNames.State)] IPersistentState<SeriesState> state,
+    ServiceCatalog catalog,
+    TimeProvider time,
+    IOptions<SeriesOptions> options,
+    ILogger<SeriesGrain> logger) : Grain, ISeriesGrain
+{
+    private readonly SeriesOptions _options = options.Value;
+    private string _serviceId = "";
+    private string _region = "";
+    private string? _parentKey;
+    private SeriesDetector _detector = null!;
+    private IncidentTracker _tracker = null!;
+    private SeriesStatusView _live = null!;
+    private (DisruptionLevel Level, bool Recovering, string Incident) _published = (DisruptionLevel.Normal, false, "");
+
+    /// <summary>The grain key of a series.</summary>
+    public static string Key(string serviceId, string region) => region.Length == 0 ? serviceId : $"{serviceId}/{region}";
+
+    /// <inheritdoc />
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var key = this.GetPrimaryKeyString();
+        var slash = key.IndexOf('/');
+        (_serviceId, _region) = slash < 0 ? (key, Regions.World) : (key[..slash], key[(slash + 1)..]);
+        var service = catalog.Find(_serviceId) ?? throw new InvalidOperationException($"Unknown service '{_serviceId}'.");
+        _parentKey = Regions.Parent(_region) is { } parent ? Key(_serviceId, parent) : null;
+
+        var settings = _options.DetectorSettings(service.MinDistinctReporters);
+        _detector = state.State.Detector is { } saved ? Restore(settings, saved) : new SeriesDetector(settings);
+        var s = state.State;
+        _tracker = new IncidentTracker(new SeriesKey(_serviceId, _region), service.Owner, s.Incident is { } i ? ToSeriesIncident(i) : null);
+        var now = time.GetUtcNow();
+        if (s.OpenStart == default)
+        {
+            s.OpenStart = BucketStart(now);
+            s.ReportIdsSince = now;
+        }
+
+        _live = SeriesStatusView.Quiet(_serviceId, _region, now);
+        _published = (_detector.Level, false, s.Incident?.Id ?? "");
+        var tick = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(1).Ticks, _options.BucketWidth.Ticks / 10));
+        this.RegisterGrainTimer(_ => TickAsync(), new GrainTimerCreationOptions(tick, tick) { Interleave = false });
+        return Task.CompletedTask;
+    }
+
+    private SeriesDetector Restore(DetectorSettings settings, byte[] saved)
+    {
+        try
+        {
+            return SeriesDetector.Restore(settings, saved);
+        }
+        catch (InvalidDataException e)
+        {
+            LogStateDiscarded(logger, this.GetPrimaryKeyString(), e.Message);
+            return new SeriesDetector(settings);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<IngestOutcome[]> IngestAsync(IngestItem[] items)
+    {
+        await CloseFinishedBucketsAsync();
+        var s = state.State;
+        var now = time.GetUtcNow();
+        var dedupeSince = (now - _options.DeviceDedupeWindow).UtcTicks;
+        var outcomes = new IngestOutcome[items.Length];
+        var accepted = 0;
+        var categories = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < items.Length; i++)
+        {
+            var item = items[i];
+            if (s.ReportIds.Contains(item.ReportId) || s.PreviousReportIds.Contains(item.ReportId))
+            {
+                outcomes[i] = IngestOutcome.Duplicate;
+                continue;
+            }
+
+            s.ReportIds.Add(item.ReportId);
+            if (s.Devices.TryGetValue(item.Device, out var counted) && counted >= dedupeSince)
+            {
+                outcomes[i] = IngestOutcome.DeviceAlreadyCounted;
+                continue;
+            }
+
+            s.Devices[item.Device] = now.UtcTicks;
+            outcomes[i] = IngestOutcome.Accepted;
+            accepted++;
+            categories[item.Category] = categories.GetValueOrDefault(item.Category) + 1;
+        }
+
+        if (accepted > 0)
+        {
+            await CountAsync(accepted, categories);
+        }
+
+        return outcomes;
+    }
+
+    /// <inheritdoc />
+    public async Task AddRollupAsync(int reports, Dictionary<string, int> categories)
+    {
+        await CloseFinishedBucketsAsync();
+        await CountAsync(reports, categories);
+    }
+
+    /// <inheritdoc />
+    public async Task<SeriesStatusView> RefreshAsync()
+    {
+        await CloseFinishedBucketsAsync();
+        return _live;
+    }
+
+    /// <inheritdoc />
+    public Task<TimelinePoint[]> GetTimelineAsync(TimeSpan window)
+    {
+        var s = state.State;
+        var from = time.GetUtcNow() - window;
+        var points = s.Timeline.Where(p => p.Start >= from).ToList();
+        points.Add(new TimelinePoint(s.OpenStart, s.OpenReports, (float)_detector.Baseline.Expected(s.OpenStart, _options.BucketWidth.TotalMinutes), _live.Level));
+        return Task.FromResult(points.ToArray());
+    }
+
+    private async Task CountAsync(int reports, Dictionary<string, int> categories)
+    {
+        var s = state.State;
+        s.OpenReports += reports;
+        foreach (var (category, n) in categories)
+        {
+            s.OpenCategories[category] = s.OpenCategories.GetValueOrDefault(category) + n;
+        }
+
+        if (_parentKey is not null)
+        {
+            await GrainFactory.GetGrain<ISeriesGrain>(_parentKey).AddRollupAsync(reports, categories);
+        }
+
+        // Judge the open bucket now rather than at the end of the minute.
+        var preview = _detector.Preview(OpenBucket(), null);
+        if (preview.Level > _detector.Level)
+        {
+            await PublishAsync(preview, s.Incident?.Id ?? "");
+        }
+    }
+
+    private Task TickAsync() => CloseFinishedBucketsAsync();
+
+    private async Task CloseFinishedBucketsAsync()
+    {
+        var s = state.State;
+        var now = time.GetUtcNow();
+        var width = _options.BucketWidth;
+        if (s.OpenStart + width > now)
+        {
+            return;
+        }
+
+        while (s.OpenStart + width <= now)
+        {
+            var assessment = _detector.Step(OpenBucket());
+            s.Timeline.Add(new TimelinePoint(s.OpenStart, s.OpenReports, (float)assessment.ExpectedInBucket, assessment.Level));
+            if (_tracker.Observe(assessment) is { } incident)
+            {
+                var view = ToView(incident);
+                s.Incident = incident.IsOpen ? view : null;
+                await GrainFactory.GetGrain<IIncidentLogGrain>(0).RecordAsync(view);
+            }
+
+            await PublishAsync(assessment, s.Incident?.Id ?? "");
+            s.OpenReports = 0;
+            s.OpenCategories.Clear();
+            // After a long idle spell, jump to the current bucket: the detector fills the gap with empty buckets.
+            var next = s.OpenStart + width;
+            s.OpenStart = next + width <= now ? BucketStart(now) : next;
+        }
+
+        Prune(now);
+        s.Detector = _detector.Save();
+        await state.WriteStateAsync();
+    }
+
+    private async Task PublishAsync(SeriesAssessment assessment, string incidentId)
+    {
+        _live = SeriesStatusView.From(_serviceId, _region, assessment, incidentId);
+        var current = (_live.Level, _live.Recovering, incidentId);
+        if (current == _published)
+        {
+            return;
+        }
+
+        var previous = _published.Level;
+        _published = current;
+        await GrainFactory.GetGrain<IStatusFeedGrain>(0).PublishAsync(_live, previous);
+    }
+
+    private void Prune(DateTimeOffset now)
+    {
+        var s = state.State;
+        var oldest = now - _options.TimelineRetention;
+        var stale = s.Timeline.FindIndex(p => p.Start >= oldest);
+        s.Timeline.RemoveRange(0, stale < 0 ? s.Timeline.Count : stale);
+
+        var deviceCutoff = (now - _options.DeviceDedupeWindow).UtcTicks;
+        foreach (var device in s.Devices.Where(d => d.Value < deviceCutoff).Select(d => d.Key).ToList())
+        {
+            s.Devices.Remove(device);
+        }
+
+        if (now - s.ReportIdsSince >= _options.ReportIdRetention)
+        {
+            (s.PreviousReportIds, s.ReportIds) = (s.ReportIds, s.PreviousReportIds);
+            s.ReportIds.Clear();
+            s.ReportIdsSince = now;
+        }
+    }
+
+    private BucketObservation OpenBucket()
+    {
+        var s = state.State;
+        // One counted report per device per dedupe window: the bucket's reports are its distinct reporters.
+        return new BucketObservation(s.OpenStart, s.OpenReports, s.OpenReports, s.OpenCategories);
+    }
+
+    private DateTimeOffset BucketStart(DateTimeOffset t) =>
+        new(t.UtcTicks - t.UtcTicks % _options.BucketWidth.Ticks, TimeSpan.Zero);
+
+    private static IncidentView ToView(SeriesIncident i) => new()
+    {
+        Id = i.Id, Owner = i.Owner, Services = [i.Series.ServiceId], Regions = [i.Series.Region], Onset = i.Onset,
+        DetectedAt = i.DetectedAt, PeakLevel = i.PeakLevel, PeakReports = i.PeakCount, RecoveringSince = i.RecoveringSince,
+        ClosedAt = i.ClosedAt, TopCategories = i.Categories.Select(c => new CategoryShareView(c.Category, c.Share)).ToArray(),
+    };
+
+    /// <summary>The engine's incident behind a view (the inverse of <see cref="ToView"/> for series incidents).</summary>
+    public static SeriesIncident ToSeriesIncident(IncidentView v) => new(
+        v.Id, new SeriesKey(v.Services[0], v.Regions[0]), v.Owner, v.Onset, v.DetectedAt, v.PeakLevel, v.PeakReports, v.DetectedAt, 0,
+        v.TopCategories.Select(c => new CategoryShare(c.Category, c.Share)).ToArray(), v.RecoveringSince, v.ClosedAt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Series {Series}: saved detector state discarded ({Reason}); relearning.")]
+    private static partial void LogStateDiscarded(ILogger logger, string series, string reason);
+}

@@ -1,0 +1,74 @@
+using Google.Protobuf.WellKnownTypes;
+using Outage.Contracts.V1;
+using Outage.Grains;
+using DisruptionLevelModel = Outage.Detection.DisruptionLevel;
+
+namespace Outage.Host.Grpc;
+
+/// <summary>Maps grain views to proto messages.</summary>
+internal static class ProtoMapping
+{
+    public static DisruptionLevel ToProto(this DisruptionLevelModel level) => level switch
+    {
+        DisruptionLevelModel.Normal => DisruptionLevel.Normal,
+        DisruptionLevelModel.Elevated => DisruptionLevel.Elevated,
+        DisruptionLevelModel.Disrupted => DisruptionLevel.Disrupted,
+        DisruptionLevelModel.Outage => DisruptionLevel.Outage,
+        _ => DisruptionLevel.Unspecified,
+    };
+
+    public static SeriesStatus ToProto(this SeriesStatusView s)
+    {
+        var explanation = new Explanation
+        {
+            Window = Duration.FromTimeSpan(s.Window),
+            Observed = s.Observed,
+            Expected = s.Expected,
+            Ratio = s.Ratio,
+            Evidence = s.Evidence,
+            Threshold = s.Threshold,
+            DistinctReporters = s.DistinctReporters,
+            Recovering = s.Recovering,
+            SinceTime = s.Since is { } since ? Timestamp.FromDateTimeOffset(since) : null,
+        };
+        explanation.TopCategories.AddRange(s.TopCategories.Select(c => new CategoryShare { Category = c.Category, Share = c.Share }));
+        return new SeriesStatus
+        {
+            ServiceId = s.ServiceId,
+            Region = s.Region,
+            Level = s.Level.ToProto(),
+            Explanation = explanation,
+            AssessedTime = Timestamp.FromDateTimeOffset(s.AssessedAt),
+            IncidentId = s.IncidentId,
+        };
+    }
+
+    public static Incident ToProto(this IncidentView v)
+    {
+        var incident = new Incident
+        {
+            IncidentId = v.Id,
+            Owner = v.Owner,
+            OnsetTime = Timestamp.FromDateTimeOffset(v.Onset),
+            DetectedTime = Timestamp.FromDateTimeOffset(v.DetectedAt),
+            PeakLevel = v.PeakLevel.ToProto(),
+            PeakReports = v.PeakReports,
+            RecoveringTime = v.RecoveringSince is { } r ? Timestamp.FromDateTimeOffset(r) : null,
+            ClosedTime = v.ClosedAt is { } c ? Timestamp.FromDateTimeOffset(c) : null,
+            ParentIncidentId = v.ParentId,
+        };
+        incident.ServiceIds.AddRange(v.Services);
+        incident.Regions.AddRange(v.Regions);
+        incident.TopCategories.AddRange(v.TopCategories.Select(t => new CategoryShare { Category = t.Category, Share = t.Share }));
+        incident.MemberIncidentIds.AddRange(v.Members);
+        return incident;
+    }
+
+    public static ReportOutcome ToProto(this IngestOutcome outcome) => outcome switch
+    {
+        IngestOutcome.Accepted => ReportOutcome.Accepted,
+        IngestOutcome.Duplicate => ReportOutcome.Duplicate,
+        IngestOutcome.DeviceAlreadyCounted => ReportOutcome.DeviceAlreadyCounted,
+        _ => ReportOutcome.Unspecified,
+    };
+}

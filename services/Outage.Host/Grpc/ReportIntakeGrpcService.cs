@@ -1,0 +1,128 @@
+using Grpc.Core;
+using Outage.Contracts.V1;
+using Outage.Grains;
+using Outage.Host.Ingest;
+using Outage.Host.Watch;
+
+namespace Outage.Host.Grpc;
+
+/// <summary>ReportIntakeService: validates against the in-process catalog, hands reports to the aggregator, answers with outcomes.</summary>
+internal sealed class ReportIntakeGrpcService(
+    ReportValidator validator,
+    ReportHasher hasher,
+    ReportAggregator aggregator,
+    WatchHub hub,
+    TimeProvider time) : ReportIntakeService.ReportIntakeServiceBase
+{
+    /// <summary>Reports of one stream in flight before the stream waits for outcomes.</summary>
+    private const int MaxStreamInFlight = 10_000;
+
+    /// <summary>Rejections reported in a stream summary.</summary>
+    private const int MaxStreamRejections = 100;
+
+    public override async Task<SubmitReportResponse> SubmitReport(SubmitReportRequest request, ServerCallContext context)
+    {
+        var violations = validator.Validate(request.Report);
+        if (violations.Count > 0)
+        {
+            RpcErrors.InvalidArgument(violations);
+        }
+
+        var report = request.Report;
+        var outcome = await SubmitAsync(report);
+        var status = hub.Find(report.ServiceId, report.Region) ?? SeriesStatusView.Quiet(report.ServiceId, report.Region, time.GetUtcNow());
+        return new SubmitReportResponse { Outcome = outcome.ToProto(), Status = status.ToProto() };
+    }
+
+    public override async Task<SubmitReportsResponse> SubmitReports(SubmitReportsRequest request, ServerCallContext context)
+    {
+        if (request.Reports.Count is 0 or > ReportValidator.MaxBatch)
+        {
+            RpcErrors.InvalidArgument("reports", $"must hold 1 to {ReportValidator.MaxBatch} reports (got {request.Reports.Count})");
+        }
+
+        var results = new ReportResult[request.Reports.Count];
+        var pending = new List<(int Index, Task<IngestOutcome> Outcome)>(request.Reports.Count);
+        for (var i = 0; i < request.Reports.Count; i++)
+        {
+            var report = request.Reports[i];
+            var violations = validator.Validate(report, $"reports[{i}]");
+            results[i] = new ReportResult { Index = i, ReportId = report.ReportId };
+            if (violations.Count > 0)
+            {
+                results[i].Outcome = ReportOutcome.Rejected;
+                results[i].Violations.AddRange(violations);
+            }
+            else
+            {
+                pending.Add((i, SubmitAsync(report)));
+            }
+        }
+
+        await Task.WhenAll(pending.Select(p => p.Outcome));
+        foreach (var (index, outcome) in pending)
+        {
+            results[index].Outcome = outcome.Result.ToProto();
+        }
+
+        var response = new SubmitReportsResponse();
+        response.Results.AddRange(results);
+        return response;
+    }
+
+    public override async Task<StreamReportsResponse> StreamReports(IAsyncStreamReader<StreamReportsRequest> requestStream, ServerCallContext context)
+    {
+        var summary = new StreamReportsResponse();
+        var inFlight = new List<Task<IngestOutcome>>();
+        var index = 0;
+        await foreach (var message in requestStream.ReadAllAsync(context.CancellationToken))
+        {
+            var violations = validator.Validate(message.Report, $"reports[{index}]");
+            summary.Received++;
+            if (violations.Count > 0)
+            {
+                summary.Rejected++;
+                if (summary.Rejections.Count < MaxStreamRejections)
+                {
+                    var rejection = new ReportResult { Index = index, ReportId = message.Report?.ReportId ?? "", Outcome = ReportOutcome.Rejected };
+                    rejection.Violations.AddRange(violations);
+                    summary.Rejections.Add(rejection);
+                }
+            }
+            else
+            {
+                inFlight.Add(SubmitAsync(message.Report!));
+                if (inFlight.Count >= MaxStreamInFlight)
+                {
+                    await Tally(inFlight, summary);
+                }
+            }
+
+            index++;
+        }
+
+        await Tally(inFlight, summary);
+        return summary;
+    }
+
+    private static async Task Tally(List<Task<IngestOutcome>> inFlight, StreamReportsResponse summary)
+    {
+        foreach (var outcome in await Task.WhenAll(inFlight))
+        {
+            switch (outcome)
+            {
+                case IngestOutcome.Accepted: summary.Accepted++; break;
+                case IngestOutcome.Duplicate: summary.Duplicates++; break;
+                case IngestOutcome.DeviceAlreadyCounted: summary.DeviceAlreadyCounted++; break;
+            }
+        }
+
+        inFlight.Clear();
+    }
+
+    private Task<IngestOutcome> SubmitAsync(Report report) =>
+        aggregator.SubmitAsync(
+            SeriesGrain.Key(report.ServiceId, report.Region),
+            // The idempotency key is the client's report id within its device, so two apps choosing the same id do not collide.
+            new IngestItem(hasher.ReportId(report.DeviceId + "\n" + report.ReportId), hasher.Device(report.DeviceId), report.Category));
+}

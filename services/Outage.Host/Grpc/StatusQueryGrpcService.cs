@@ -1,0 +1,193 @@
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+using Outage.Contracts.V1;
+using Outage.Grains;
+using Outage.Host.Watch;
+
+namespace Outage.Host.Grpc;
+
+/// <summary>StatusQueryService: thin adapters from proto to grain calls, and the watch stream from the local hub.</summary>
+internal sealed class StatusQueryGrpcService(
+    IGrainFactory grains,
+    ServiceCatalog catalog,
+    WatchHub hub,
+    TimeProvider time,
+    IOptions<SeriesOptions> seriesOptions) : StatusQueryService.StatusQueryServiceBase
+{
+    private static readonly TimeSpan[] TimelineWidths = [TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(15)];
+
+    public override Task<ListServicesResponse> ListServices(ListServicesRequest request, ServerCallContext context)
+    {
+        var response = new ListServicesResponse();
+        response.Services.AddRange(catalog.Services.Select(s => new Service
+        {
+            ServiceId = s.Id, DisplayName = s.DisplayName, Owner = s.Owner, Categories = { s.Categories }, MinDistinctReporters = s.MinDistinctReporters,
+        }));
+        return Task.FromResult(response);
+    }
+
+    public override async Task<GetStatusResponse> GetStatus(GetStatusRequest request, ServerCallContext context)
+    {
+        ValidateSeries(request.ServiceId, request.Region);
+        var status = await grains.GetGrain<ISeriesGrain>(SeriesGrain.Key(request.ServiceId, request.Region)).RefreshAsync();
+        return new GetStatusResponse { Status = status.ToProto() };
+    }
+
+    public override async Task<ListDisruptionsResponse> ListDisruptions(ListDisruptionsRequest request, ServerCallContext context)
+    {
+        var snapshot = await grains.GetGrain<IStatusFeedGrain>(0).GetSnapshotAsync();
+        var response = new ListDisruptionsResponse();
+        response.Disruptions.AddRange(snapshot.Disruptions
+            .Where(s => Matches(s, request.ServiceId, request.Owner, request.Region))
+            .OrderByDescending(s => s.Level).ThenByDescending(s => s.Ratio).ThenBy(s => SeriesGrain.Key(s.ServiceId, s.Region), StringComparer.Ordinal)
+            .Select(s => s.ToProto()));
+        return response;
+    }
+
+    public override async Task<GetTimelineResponse> GetTimeline(GetTimelineRequest request, ServerCallContext context)
+    {
+        ValidateSeries(request.ServiceId, request.Region);
+        var width = request.BucketWidth?.ToTimeSpan() ?? TimeSpan.FromMinutes(5);
+        if (!TimelineWidths.Contains(width))
+        {
+            RpcErrors.InvalidArgument("bucket_width", "must be 1, 5 or 15 minutes");
+        }
+
+        var retention = seriesOptions.Value.TimelineRetention;
+        var window = request.Window?.ToTimeSpan() ?? TimeSpan.FromHours(24);
+        if (window <= TimeSpan.Zero || window > retention)
+        {
+            RpcErrors.InvalidArgument("window", $"must be positive and at most the retention of {retention}");
+        }
+
+        var points = await grains.GetGrain<ISeriesGrain>(SeriesGrain.Key(request.ServiceId, request.Region)).GetTimelineAsync(window);
+        var now = time.GetUtcNow();
+        var end = new DateTimeOffset(now.UtcTicks - now.UtcTicks % width.Ticks, TimeSpan.Zero) + width;
+        var count = (int)Math.Ceiling(window / width);
+        var start = end - count * width;
+        var buckets = Enumerable.Range(0, count).Select(i => new TimelineBucket
+        {
+            StartTime = Timestamp.FromDateTimeOffset(start + i * width), Level = Contracts.V1.DisruptionLevel.Normal,
+        }).ToArray();
+        foreach (var p in points.Where(p => p.Start >= start && p.Start < end))
+        {
+            var bucket = buckets[(int)((p.Start - start) / width)];
+            bucket.Reports += p.Reports;
+            bucket.Expected += p.Expected;
+            bucket.Level = (Contracts.V1.DisruptionLevel)Math.Max((int)bucket.Level, (int)p.Level.ToProto());
+        }
+
+        var response = new GetTimelineResponse();
+        response.Buckets.AddRange(buckets);
+        return response;
+    }
+
+    public override async Task<ListIncidentsResponse> ListIncidents(ListIncidentsRequest request, ServerCallContext context)
+    {
+        if (request.PageSize is < 0 or > 500)
+        {
+            RpcErrors.InvalidArgument("page_size", "must be between 0 (default 50) and 500");
+        }
+
+        var incidents = await grains.GetGrain<IIncidentLogGrain>(0)
+            .ListAsync(request.ServiceId, request.Owner, request.OpenOnly, request.PageSize == 0 ? 50 : request.PageSize);
+        var response = new ListIncidentsResponse();
+        response.Incidents.AddRange(incidents.Select(i => i.ToProto()));
+        return response;
+    }
+
+    public override async Task<GetIncidentResponse> GetIncident(GetIncidentRequest request, ServerCallContext context)
+    {
+        if (request.IncidentId.Length is 0 or > 200)
+        {
+            RpcErrors.InvalidArgument("incident_id", "must be 1 to 200 characters");
+        }
+
+        var found = await grains.GetGrain<IIncidentLogGrain>(0).GetAsync(request.IncidentId);
+        if (found is null)
+        {
+            RpcErrors.NotFound($"No incident '{request.IncidentId}'.");
+        }
+
+        var response = new GetIncidentResponse { Incident = found[0].ToProto() };
+        response.Members.AddRange(found.Skip(1).Select(m => m.ToProto()));
+        return response;
+    }
+
+    public override async Task WatchStatus(WatchStatusRequest request, IServerStreamWriter<WatchStatusResponse> responseStream, ServerCallContext context)
+    {
+        if (request.ServiceId.Length > 0 && catalog.Find(request.ServiceId) is null)
+        {
+            RpcErrors.InvalidArgument("service_id", "is not a service of the catalog");
+        }
+
+        if (request.Region.Length > 0 && !Regions.TryValidate(request.Region, out var problem))
+        {
+            RpcErrors.InvalidArgument("region", problem!);
+        }
+
+        var ct = context.CancellationToken;
+        // Join the live feed first, so nothing published while the snapshot is read is missed.
+        using var subscription = hub.Subscribe();
+        var feed = grains.GetGrain<IStatusFeedGrain>(0);
+        long sent;
+        var replay = request.AfterSequence > 0 ? await feed.GetChangesAfterAsync(request.AfterSequence) : null;
+        if (replay is not null)
+        {
+            foreach (var change in replay.Where(c => Matches(c.Status, request.ServiceId, "", request.Region)))
+            {
+                await responseStream.WriteAsync(ToResponse(change, snapshot: false), ct);
+            }
+
+            sent = replay.Length > 0 ? replay[^1].Sequence : request.AfterSequence;
+        }
+        else
+        {
+            var snapshot = await feed.GetSnapshotAsync();
+            foreach (var status in snapshot.Disruptions.Where(s => Matches(s, request.ServiceId, "", request.Region)))
+            {
+                await responseStream.WriteAsync(new WatchStatusResponse { Sequence = snapshot.Sequence, Snapshot = true, Status = status.ToProto() }, ct);
+            }
+
+            sent = snapshot.Sequence;
+        }
+
+        await foreach (var change in subscription.Reader.ReadAllAsync(ct))
+        {
+            if (change.Sequence > sent && Matches(change.Status, request.ServiceId, "", request.Region))
+            {
+                await responseStream.WriteAsync(ToResponse(change, snapshot: false), ct);
+            }
+        }
+    }
+
+    private static WatchStatusResponse ToResponse(StatusChange change, bool snapshot) => new()
+    {
+        Sequence = change.Sequence, Snapshot = snapshot, Status = change.Status.ToProto(), PreviousLevel = change.PreviousLevel.ToProto(),
+    };
+
+    private bool Matches(SeriesStatusView s, string serviceId, string owner, string region) =>
+        (serviceId.Length == 0 || s.ServiceId == serviceId)
+        && (owner.Length == 0 || catalog.Find(s.ServiceId)?.Owner == owner)
+        && (region.Length == 0 || s.Region == region || (region.Length == 2 && s.Region.StartsWith(region + "-", StringComparison.Ordinal)));
+
+    private void ValidateSeries(string serviceId, string region)
+    {
+        var violations = new List<FieldViolation>();
+        if (catalog.Find(serviceId) is null)
+        {
+            violations.Add(new FieldViolation { Field = "service_id", Description = serviceId.Length == 0 ? "is required" : "is not a service of the catalog" });
+        }
+
+        if (region.Length > 0 && !Regions.TryValidate(region, out var problem))
+        {
+            violations.Add(new FieldViolation { Field = "region", Description = problem! });
+        }
+
+        if (violations.Count > 0)
+        {
+            RpcErrors.InvalidArgument(violations);
+        }
+    }
+}
