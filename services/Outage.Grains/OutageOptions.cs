@@ -32,6 +32,13 @@ public sealed class SeriesOptions
     };
 }
 
+/// <summary>The product's clock: a keyed <see cref="TimeProvider"/> so tests can move it without moving Orleans' own timers.</summary>
+public static class OutageClock
+{
+    /// <summary>The service key of the product's <see cref="TimeProvider"/>.</summary>
+    public const string Key = "outage-clock";
+}
+
 /// <summary>Names of the Orleans providers.</summary>
 public static class StorageNames
 {

@@ -14,7 +14,7 @@ namespace Outage.Grains;
 public sealed partial class SeriesGrain(
     [PersistentState("series", StorageNames.State)] IPersistentState<SeriesState> state,
     ServiceCatalog catalog,
-    TimeProvider time,
+    [Microsoft.Extensions.DependencyInjection.FromKeyedServices(OutageClock.Key)] TimeProvider time,
     IOptions<SeriesOptions> options,
     ILogger<SeriesGrain> logger) : Grain, ISeriesGrain
 {

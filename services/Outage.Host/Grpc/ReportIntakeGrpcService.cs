@@ -12,7 +12,7 @@ internal sealed class ReportIntakeGrpcService(
     ReportHasher hasher,
     ReportAggregator aggregator,
     WatchHub hub,
-    TimeProvider time) : ReportIntakeService.ReportIntakeServiceBase
+    [FromKeyedServices(OutageClock.Key)] TimeProvider time) : ReportIntakeService.ReportIntakeServiceBase
 {
     /// <summary>Reports of one stream in flight before the stream waits for outcomes.</summary>
     private const int MaxStreamInFlight = 10_000;

@@ -5,7 +5,7 @@ using Outage.Grains;
 namespace Outage.Host.Grpc;
 
 /// <summary>Checks reports against the in-process catalog: no grain call to validate.</summary>
-public sealed class ReportValidator(ServiceCatalog catalog, TimeProvider time)
+public sealed class ReportValidator(ServiceCatalog catalog, [FromKeyedServices(OutageClock.Key)] TimeProvider time)
 {
     /// <summary>Largest batch of SubmitReports.</summary>
     public const int MaxBatch = 1000;

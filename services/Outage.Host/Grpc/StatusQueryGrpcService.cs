@@ -12,7 +12,7 @@ internal sealed class StatusQueryGrpcService(
     IGrainFactory grains,
     ServiceCatalog catalog,
     WatchHub hub,
-    TimeProvider time,
+    [FromKeyedServices(OutageClock.Key)] TimeProvider time,
     IOptions<SeriesOptions> seriesOptions) : StatusQueryService.StatusQueryServiceBase
 {
     private static readonly TimeSpan[] TimelineWidths = [TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(15)];

@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
 using Outage.Grains;
 using Outage.Host.Grpc;
@@ -33,7 +33,7 @@ internal static class HostingExtensions
     public static void AddOutageServices(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddSingleton(TimeProvider.System);
+        services.TryAddKeyedSingleton(OutageClock.Key, TimeProvider.System);
         services.AddSingleton(ServiceCatalog.Default);
         services.AddOptions<SeriesOptions>().BindConfiguration(SeriesOptions.Section);
         services.AddOptions<IntakeOptions>().BindConfiguration(IntakeOptions.Section);

@@ -1,0 +1,57 @@
+using System.Net;
+using System.Net.Sockets;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+using Outage.Contracts.V1;
+using Outage.Grains;
+
+namespace Outage.Host.Tests;
+
+/// <summary>
+/// The real host (silo, gRPC services, aggregator, watch hub) on an in-memory TestServer, its own
+/// Orleans ports, and a fake product clock that tests move by hand.
+/// </summary>
+public sealed class OutageHostFactory : WebApplicationFactory<Program>
+{
+    /// <summary>The product clock, starting at a fixed instant.</summary>
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 24, 15, 30, 0, TimeSpan.Zero));
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Orleans:SiloPort", FreePort().ToString());
+        builder.UseSetting("Orleans:GatewayPort", FreePort().ToString());
+        builder.UseSetting("Orleans:ClusterId", "test-" + Guid.NewGuid().ToString("N"));
+        builder.UseSetting("Outage:Intake:FlushInterval", "00:00:00.020");
+        builder.ConfigureServices(services =>
+        {
+            services.RemoveAllKeyed<TimeProvider>(OutageClock.Key);
+            services.AddKeyedSingleton<TimeProvider>(OutageClock.Key, Clock);
+        });
+    }
+
+    /// <summary>A gRPC channel over the TestServer's HTTP/2 handler.</summary>
+    public GrpcChannel Channel() =>
+        GrpcChannel.ForAddress(Server.BaseAddress, new GrpcChannelOptions { HttpHandler = Server.CreateHandler() });
+
+    public ReportIntakeService.ReportIntakeServiceClient Intake() => new(Channel());
+
+    public StatusQueryService.StatusQueryServiceClient Query() => new(Channel());
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>One host shared by the tests of a collection; each test uses its own services or regions.</summary>
+[CollectionDefinition(Name)]
+public sealed class HostCollection : ICollectionFixture<OutageHostFactory>
+{
+    public const string Name = "host";
+}

@@ -1,0 +1,83 @@
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Outage.Contracts.V1;
+
+namespace Outage.Host.Tests;
+
+[Collection(HostCollection.Name)]
+public class StatusTests(OutageHostFactory host)
+{
+    [Fact]
+    public async Task ListServicesServesTheCatalogWithTheMetaFamily()
+    {
+        var response = await host.Query().ListServicesAsync(new ListServicesRequest());
+
+        var meta = response.Services.Where(s => s.Owner == "meta").Select(s => s.ServiceId).Order().ToList();
+        Assert.Equal(["facebook", "instagram", "messenger", "threads", "whatsapp"], meta);
+        Assert.Contains("login", response.Services.Single(s => s.ServiceId == "facebook").Categories);
+    }
+
+    [Fact]
+    public async Task ASeriesNobodyReportsOnIsNormal()
+    {
+        var response = await host.Query().GetStatusAsync(new GetStatusRequest { ServiceId = "gmail", Region = "JP" });
+
+        Assert.Equal(DisruptionLevel.Normal, response.Status.Level);
+        Assert.Equal(0, response.Status.Explanation.Observed);
+    }
+
+    [Fact]
+    public async Task GetStatusRejectsAMalformedRegion()
+    {
+        var error = await Assert.ThrowsAsync<RpcException>(() =>
+            host.Query().GetStatusAsync(new GetStatusRequest { ServiceId = "gmail", Region = "us-ca" }).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+    }
+
+    [Fact]
+    public async Task TimelineCoversTheWindowAndRollsUpToCountryAndWorld()
+    {
+        var request = new SubmitReportsRequest();
+        request.Reports.AddRange(Enumerable.Range(0, 7).Select(_ => Reports.Valid(host, "youtube", "US-TX", category: "video")));
+        await host.Intake().SubmitReportsAsync(request);
+
+        async Task<(int Buckets, long Reports)> Timeline(string region)
+        {
+            var t = await host.Query().GetTimelineAsync(new GetTimelineRequest
+            {
+                ServiceId = "youtube", Region = region, BucketWidth = Duration.FromTimeSpan(TimeSpan.FromMinutes(5)),
+                Window = Duration.FromTimeSpan(TimeSpan.FromHours(2)),
+            });
+            return (t.Buckets.Count, t.Buckets.Sum(b => b.Reports));
+        }
+
+        Assert.Equal((24, 7L), await Timeline("US-TX"));
+        Assert.Equal((24, 7L), await Timeline("US"));
+        Assert.Equal(7L, (await Timeline("")).Reports);
+    }
+
+    [Theory]
+    [InlineData(7, 60)]
+    [InlineData(5, 48 * 60)]
+    public async Task TimelineRejectsOddWidthsAndWindowsBeyondRetention(int widthMinutes, int windowMinutes)
+    {
+        var error = await Assert.ThrowsAsync<RpcException>(() => host.Query().GetTimelineAsync(new GetTimelineRequest
+        {
+            ServiceId = "youtube", Region = "US",
+            BucketWidth = Duration.FromTimeSpan(TimeSpan.FromMinutes(widthMinutes)),
+            Window = Duration.FromTimeSpan(TimeSpan.FromMinutes(windowMinutes)),
+        }).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+    }
+
+    [Fact]
+    public async Task AnUnknownIncidentIsNotFound()
+    {
+        var error = await Assert.ThrowsAsync<RpcException>(() =>
+            host.Query().GetIncidentAsync(new GetIncidentRequest { IncidentId = "nothing@here" }).ResponseAsync);
+
+        Assert.Equal(StatusCode.NotFound, error.StatusCode);
+    }
+}
