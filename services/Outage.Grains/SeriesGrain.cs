@@ -10,7 +10,12 @@ namespace Outage.Grains;
 /// detection engine on every closed bucket (and previews the open one, so a surge is seen before the
 /// minute ends), rolls counts up to its parent, and publishes status changes and incidents.
 /// </summary>
-/// <remarks>Thin: the mathematics is <see cref="SeriesDetector"/>, the incident logic <see cref="IncidentTracker"/>.</remarks>
+/// <remarks>
+/// Thin: the mathematics is <see cref="SeriesDetector"/>, the incident logic <see cref="IncidentTracker"/>.
+/// Placed at random so that series spread evenly over the silos (adding silos adds capacity) rather
+/// than gathering where the first call came from.
+/// </remarks>
+[Orleans.Placement.RandomPlacement]
 public sealed partial class SeriesGrain(
     [PersistentState("series", StorageNames.State)] IPersistentState<SeriesState> state,
     ServiceCatalog catalog,
@@ -156,7 +161,23 @@ public sealed partial class SeriesGrain(
         }
     }
 
-    private Task TickAsync() => CloseFinishedBucketsAsync();
+    private async Task TickAsync()
+    {
+        await CloseFinishedBucketsAsync();
+        if (_live.Level != DisruptionLevel.Normal)
+        {
+            // A disrupted series must stay active to see its own recovery even if nobody reports any more.
+            DelayDeactivation(TimeSpan.FromMinutes(5));
+        }
+    }
+
+    /// <inheritdoc />
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // The open bucket and the dedupe sets are only in memory between bucket closes: keep them.
+        state.State.Detector = _detector.Save();
+        await state.WriteStateAsync(cancellationToken);
+    }
 
     private async Task CloseFinishedBucketsAsync()
     {

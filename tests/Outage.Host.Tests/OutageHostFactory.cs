@@ -15,7 +15,7 @@ namespace Outage.Host.Tests;
 /// The real host (silo, gRPC services, aggregator, watch hub) on an in-memory TestServer, its own
 /// Orleans ports, and a fake product clock that tests move by hand.
 /// </summary>
-public sealed class OutageHostFactory : WebApplicationFactory<Program>
+public class OutageHostFactory : WebApplicationFactory<Program>
 {
     /// <summary>The product clock, starting at a fixed instant.</summary>
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 24, 15, 30, 0, TimeSpan.Zero));
@@ -25,13 +25,16 @@ public sealed class OutageHostFactory : WebApplicationFactory<Program>
         builder.UseSetting("Orleans:SiloPort", FreePort().ToString());
         builder.UseSetting("Orleans:GatewayPort", FreePort().ToString());
         builder.UseSetting("Orleans:ClusterId", "test-" + Guid.NewGuid().ToString("N"));
-        builder.UseSetting("Outage:Intake:FlushInterval", "00:00:00.020");
+        builder.UseSetting("Outage:Intake:FlushInterval", FlushInterval);
         builder.ConfigureServices(services =>
         {
             services.RemoveAllKeyed<TimeProvider>(OutageClock.Key);
             services.AddKeyedSingleton<TimeProvider>(OutageClock.Key, Clock);
         });
     }
+
+    /// <summary>How often the aggregator flushes.</summary>
+    protected virtual string FlushInterval => "00:00:00.020";
 
     /// <summary>A gRPC channel over the TestServer's HTTP/2 handler.</summary>
     public GrpcChannel Channel() =>

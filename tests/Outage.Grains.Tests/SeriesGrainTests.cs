@@ -1,0 +1,91 @@
+using System.Collections.Concurrent;
+using Orleans.Runtime;
+using Outage.Detection;
+
+namespace Outage.Grains.Tests;
+
+[Collection(ClusterCollection.Name)]
+public class SeriesGrainTests(ClusterFixture fixture)
+{
+    private static ulong _next = 1;
+
+    private static IngestItem[] Items(int count, string category = "login") =>
+        Enumerable.Range(0, count).Select(_ => new IngestItem(Interlocked.Increment(ref _next), Interlocked.Increment(ref _next), category)).ToArray();
+
+    private ISeriesGrain Series(string key) => fixture.Grains.GetGrain<ISeriesGrain>(key);
+
+    private static async Task<int> CountAsync(ISeriesGrain series) => (await series.GetTimelineAsync(TimeSpan.FromHours(24))).Sum(p => p.Reports);
+
+    [Fact]
+    public async Task CountsRollUpFromSubdivisionToCountryToWorld()
+    {
+        await Series("youtube/BR-SP").IngestAsync(Items(5));
+        await Series("youtube/BR-RJ").IngestAsync(Items(3));
+
+        Assert.Equal(5, await CountAsync(Series("youtube/BR-SP")));
+        Assert.Equal(8, await CountAsync(Series("youtube/BR")));
+        Assert.Equal(8, await CountAsync(Series("youtube")));
+    }
+
+    [Fact]
+    public async Task DedupeAndIdempotencySurviveDeactivation()
+    {
+        var items = Items(20);
+        var first = await Series("gmail/AR").IngestAsync(items);
+
+        await fixture.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        var retried = await Series("gmail/AR").IngestAsync(items);
+        var sameDevicesNewIds = await Series("gmail/AR").IngestAsync(items.Select(i => i with { ReportId = i.ReportId + 1_000_000_000 }).ToArray());
+
+        Assert.All(first, o => Assert.Equal(IngestOutcome.Accepted, o));
+        Assert.All(retried, o => Assert.Equal(IngestOutcome.Duplicate, o));
+        Assert.All(sameDevicesNewIds, o => Assert.Equal(IngestOutcome.DeviceAlreadyCounted, o));
+        Assert.Equal(20, await CountAsync(Series("gmail/AR")));
+    }
+
+    [Fact]
+    public async Task SurgesOnSeriesAcrossBothSilosReachTheFeedAndItsObservers()
+    {
+        var observer = new RecordingObserver();
+        var reference = fixture.Grains.CreateObjectReference<IStatusObserver>(observer);
+        var feed = fixture.Grains.GetGrain<IStatusFeedGrain>(0);
+        await feed.SubscribeAsync(reference);
+        var keys = new[] { "steam/AT", "steam/BE", "steam/CH", "steam/ES", "steam/IE", "steam/IT", "steam/PT", "steam/GR", "steam/RO", "steam/BG", "steam/HR", "steam/SK" };
+
+        await Task.WhenAll(keys.Select(k => Series(k).IngestAsync(Items(500, "store"))));
+
+        var snapshot = await feed.GetSnapshotAsync();
+        Assert.All(keys, k => Assert.Contains(snapshot.Disruptions, d => SeriesGrain.Key(d.ServiceId, d.Region) == k && d.Level >= DisruptionLevel.Disrupted));
+        Assert.True(SpinWait.SpinUntil(() => keys.All(k => observer.Changes.Any(c => SeriesGrain.Key(c.Status.ServiceId, c.Status.Region) == k)), TimeSpan.FromSeconds(5)));
+        var silos = (await fixture.Grains.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics())
+            .Where(s => s.GrainType.Contains(nameof(SeriesGrain), StringComparison.Ordinal))
+            .Select(s => s.SiloAddress).Distinct().Count();
+        Assert.True(silos == 2, $"series activations on {silos} silo(s)");
+        await feed.UnsubscribeAsync(reference);
+    }
+
+    [Fact]
+    public async Task AFamilyOutageIsGroupedUnderOneParentIncident()
+    {
+        await Task.WhenAll(Series("facebook/MX").IngestAsync(Items(800)), Series("instagram/MX").IngestAsync(Items(300)), Series("whatsapp/MX").IngestAsync(Items(300, "messages")));
+
+        ClusterFixture.Clock.Advance(TimeSpan.FromMinutes(1));
+        foreach (var key in new[] { "facebook/MX", "instagram/MX", "whatsapp/MX", "facebook", "instagram", "whatsapp" })
+        {
+            await Series(key).RefreshAsync();
+        }
+
+        var incidents = await fixture.Grains.GetGrain<IIncidentLogGrain>(0).ListAsync("", "meta", openOnly: true, 10);
+        var parent = incidents.Single(i => i.Regions.Contains("MX"));
+        Assert.Equal(["facebook", "instagram", "whatsapp"], parent.Services.Order());
+        var detail = await fixture.Grains.GetGrain<IIncidentLogGrain>(0).GetAsync(parent.Id);
+        Assert.Equal(6, detail!.Length - 1);
+    }
+
+    private sealed class RecordingObserver : IStatusObserver
+    {
+        public ConcurrentQueue<StatusChange> Changes { get; } = new();
+
+        public void OnStatusChanged(StatusChange change) => Changes.Enqueue(change);
+    }
+}
