@@ -51,6 +51,16 @@ public sealed record DetectorSettings
     /// </summary>
     public TimeSpan MaxIncidentDuration { get; init; } = TimeSpan.FromHours(24);
 
+    /// <summary>History a new series needs before its own baseline is trusted at all.</summary>
+    public TimeSpan ColdStartDuration { get; init; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>
+    /// Until it has <see cref="ColdStartDuration"/> of history, a series leaves NORMAL only on sheer volume:
+    /// at least this many reports per minute in the triggering window (2,000 reports in 10 seconds are an
+    /// outage on any new series; 60 a minute on a new busy series are not).
+    /// </summary>
+    public double ColdStartMinReportsPerMinute { get; init; } = 300;
+
     /// <summary>Reports per minute assumed for a series with no history and no parent (cold start prior).</summary>
     public double ColdStartRatePerMinute { get; init; } = 1.0 / 60;
 

@@ -22,8 +22,8 @@ public sealed class SeasonalBaseline
     // merely because it is new).
     private const double PriorExposureMinutes = 2;
 
-    /// <summary>History, in minutes, below which the baseline is immature: what is normal is not known yet.</summary>
-    public const double MatureAfterMinutes = 60;
+    /// <summary>History, in minutes, a rebased baseline counts as having.</summary>
+    private const double RebasedHistoryMinutes = 60;
     private const double OverallMemoryMinutes = 12 * 60;
     private const double ProfileMaturityMinutes = 180;  // exposure of a slot at which it is trusted fully (three days)
     private const double WeekdayPseudoReports = 50;
@@ -60,8 +60,6 @@ public sealed class SeasonalBaseline
     /// <summary>Minutes of history learned (the cold-start prior counts as two).</summary>
     public double HistoryMinutes => _overallExposure;
 
-    /// <summary>True once the series has an hour of history.</summary>
-    public bool IsMature => _overallExposure >= MatureAfterMinutes + PriorExposureMinutes;
 
     /// <summary>Expected reports in the bucket starting at <paramref name="start"/>.</summary>
     /// <param name="start">Bucket start.</param>
@@ -133,7 +131,7 @@ public sealed class SeasonalBaseline
     public void Rebase(double ratePerMinute)
     {
         _overallRate = ratePerMinute;
-        _overallExposure = MatureAfterMinutes + PriorExposureMinutes;
+        _overallExposure = RebasedHistoryMinutes + PriorExposureMinutes;
         Array.Clear(_hourExposure);
         Array.Clear(_weekdayObserved);
         Array.Clear(_weekdayExpected);

@@ -53,7 +53,6 @@ public sealed class SeriesDetector
     private int _lowerBuckets;          // consecutive buckets indicating a lower level
     private int _nearBaselineBuckets;   // consecutive buckets near the baseline
     private double _peakWindowCount;    // highest explanation-window count of the current incident
-    private bool _openedImmature;       // the incident began before the baseline knew what is normal
 
     /// <summary>Creates a detector for a series with no history.</summary>
     public SeriesDetector(DetectorSettings settings)
@@ -156,8 +155,7 @@ public sealed class SeriesDetector
         }
         else
         {
-            // An incident opened on an immature baseline may be nothing but the series' real level: keep learning fully.
-            _baseline.Learn(bucket.Start, minutes, clipped, parent, _openedImmature ? 1 : IncidentLearningWeight);
+            _baseline.Learn(bucket.Start, minutes, clipped, parent, IncidentLearningWeight);
         }
 
         _lastStart = bucket.Start;
@@ -203,6 +201,9 @@ public sealed class SeriesDetector
         var next = 0;
         var length = _observed.Length;
         var reach = Math.Max(_windows[^1], _explanationBuckets);
+        // A series with almost no history cannot tell its own level from an outage: only sheer volume counts.
+        var young = _baseline.HistoryMinutes < _settings.ColdStartDuration.TotalMinutes;
+        var coldStartMinimum = _settings.ColdStartMinReportsPerMinute * _settings.BucketMinutes;
         for (var k = 1; k <= reach; k++)
         {
             var i = (_head - k + 1 + length) % length;
@@ -230,7 +231,8 @@ public sealed class SeriesDetector
                 maxEvidence = Math.Max(maxEvidence, evidence);
                 var significant = evidence >= threshold
                     && reporters - expected >= _settings.MinDistinctReporters // that many more devices than usual
-                    && observed - expected >= _settings.MinExcessReports;
+                    && observed - expected >= _settings.MinExcessReports
+                    && (!young || observed >= coldStartMinimum * k);
                 if (significant)
                 {
                     var ratio = observed / expected;
@@ -274,7 +276,6 @@ public sealed class SeriesDetector
                 _lowerBuckets = 0;
                 _nearBaselineBuckets = 0;
                 _peakWindowCount = scan.WindowObserved;
-                _openedImmature = !_baseline.IsMature;
             }
 
             return;
@@ -462,7 +463,6 @@ public sealed class SeriesDetector
             writer.Write(_lowerBuckets);
             writer.Write(_nearBaselineBuckets);
             writer.Write(_peakWindowCount);
-            writer.Write(_openedImmature);
             writer.Write((byte)_categories.Count);
             foreach (var (category, value) in _categories)
             {
@@ -518,7 +518,6 @@ public sealed class SeriesDetector
         detector._lowerBuckets = reader.ReadInt32();
         detector._nearBaselineBuckets = reader.ReadInt32();
         detector._peakWindowCount = reader.ReadDouble();
-        detector._openedImmature = reader.ReadBoolean();
         int categories = reader.ReadByte();
         for (var i = 0; i < categories; i++)
         {

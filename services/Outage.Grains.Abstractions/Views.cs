@@ -73,7 +73,7 @@ public sealed record SeriesStatusView
 
     /// <summary>A NORMAL status for a series nobody has reported on.</summary>
     public static SeriesStatusView Quiet(string serviceId, string region, DateTimeOffset at) =>
-        new() { ServiceId = serviceId, Region = region, Level = DisruptionLevel.Normal, AssessedAt = at };
+        new() { ServiceId = serviceId, Region = region, Level = DisruptionLevel.Normal, AssessedAt = at, Window = TimeSpan.FromMinutes(15) };
 
     /// <summary>The status behind a detector assessment.</summary>
     public static SeriesStatusView From(string serviceId, string region, SeriesAssessment a, string incidentId)

@@ -153,12 +153,8 @@ public sealed partial class SeriesGrain(
             await GrainFactory.GetGrain<ISeriesGrain>(_parentKey).AddRollupAsync(reports, categories);
         }
 
-        // Judge the open bucket now rather than at the end of the minute.
-        var preview = _detector.Preview(OpenBucket(), null);
-        if (preview.Level > _detector.Level)
-        {
-            await PublishAsync(preview, s.Incident?.Id ?? "");
-        }
+        // Judge the open bucket now rather than at the end of the minute: a surge is published at once.
+        await PublishAsync(_detector.Preview(OpenBucket(), null), s.Incident?.Id ?? "");
     }
 
     private async Task TickAsync()
@@ -216,15 +212,15 @@ public sealed partial class SeriesGrain(
     private async Task PublishAsync(SeriesAssessment assessment, string incidentId)
     {
         _live = SeriesStatusView.From(_serviceId, _region, assessment, incidentId);
-        var current = (_live.Level, _live.Recovering, incidentId);
-        if (current == _published)
+        var previous = _published;
+        _published = (_live.Level, _live.Recovering, incidentId);
+        // A change is a new level, or, while disrupted, the recovering flag or the incident changing.
+        var changed = _published.Level != previous.Level
+            || (_published.Level != DisruptionLevel.Normal && _published != previous);
+        if (changed)
         {
-            return;
+            await GrainFactory.GetGrain<IStatusFeedGrain>(0).PublishAsync(_live, previous.Level);
         }
-
-        var previous = _published.Level;
-        _published = current;
-        await GrainFactory.GetGrain<IStatusFeedGrain>(0).PublishAsync(_live, previous);
     }
 
     private void Prune(DateTimeOffset now)

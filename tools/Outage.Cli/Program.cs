@@ -7,5 +7,9 @@ var root = new RootCommand("outage: crowd-sourced outage detection. Replay and s
     SimulateCommand.Create(),
     QualityCommand.Create(),
 };
+foreach (var command in QueryCommands.Create())
+{
+    root.Subcommands.Add(command);
+}
 
 return await root.Parse(args).InvokeAsync();

@@ -33,7 +33,8 @@ internal static class HostingExtensions
     public static void AddOutageServices(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.TryAddKeyedSingleton(OutageClock.Key, TimeProvider.System);
+        var speed = builder.Configuration.GetValue("Outage:Clock:Speed", 1.0);
+        services.TryAddKeyedSingleton(OutageClock.Key, speed == 1.0 ? TimeProvider.System : new ScaledTimeProvider(speed));
         services.AddSingleton(ServiceCatalog.Default);
         services.AddOptions<SeriesOptions>().BindConfiguration(SeriesOptions.Section);
         services.AddOptions<IntakeOptions>().BindConfiguration(IntakeOptions.Section);

@@ -14,13 +14,19 @@ internal static class SimulateCommand
         var scenario = new Option<string>("--scenario", "-s") { Description = "Scenario name.", Required = true };
         var output = new Option<string>("--output", "-o") { Description = "Folder for one timestamp,value CSV per series and truth.json.", Required = true };
         var list = new Option<bool>("--list") { Description = "List the scenarios and exit." };
-        var command = new Command("simulate", "Generate a scenario's report counts (daily rhythm, noise, injected incidents with ground truth).")
+        var server = ServiceClient.ServerOption();
+        server.DefaultValueFactory = null;
+        server.Description = "Drive a running Outage service at this gRPC address instead of writing files.";
+        var speed = new Option<double>("--speed") { Description = "With --server: simulated minutes per real minute (match the service's Outage:Clock:Speed).", DefaultValueFactory = _ => 60 };
+        var scale = new Option<double>("--scale") { Description = "With --server: multiply report volumes by this factor.", DefaultValueFactory = _ => 1 };
+        var warmUp = new Option<double>("--warm-up-minutes") { Description = "With --server: simulated normal traffic before the first incident.", DefaultValueFactory = _ => 120 };
+        var command = new Command("simulate", "Generate a scenario's report counts (daily rhythm, noise, injected incidents with ground truth) into files, or drive a running service with them.")
         {
-            scenario, output, list,
+            scenario, output, list, server, speed, scale, warmUp,
         };
         scenario.Required = false;
         output.Required = false;
-        command.SetAction(parse =>
+        command.SetAction(async (parse, ct) =>
         {
             if (parse.GetValue(list))
             {
@@ -36,13 +42,38 @@ internal static class SimulateCommand
 
             var name = parse.GetValue(scenario);
             var folder = parse.GetValue(output);
-            if (name is null || folder is null)
+            var address = parse.GetValue(server);
+            if (name is null || (folder is null) == (address is null))
             {
-                Console.Error.WriteLine("outage simulate: --scenario and --output are required (or --list)");
+                Console.Error.WriteLine("outage simulate: give --scenario and either --output DIR or --server URL (or --list)");
                 return 2;
             }
 
-            return Write(name, folder);
+            if (address is null)
+            {
+                return Write(name, folder!);
+            }
+
+            if (ScenarioCatalog.Find(name) is not { } found)
+            {
+                Console.Error.WriteLine($"outage simulate: unknown scenario '{name}'; known: {string.Join(", ", ScenarioCatalog.All.Select(s => s.Name))}");
+                return 2;
+            }
+
+            if (parse.GetValue(speed) is <= 0 or > 3600 || parse.GetValue(scale) is <= 0 or > 100)
+            {
+                Console.Error.WriteLine("outage simulate: --speed must be in (0, 3600] and --scale in (0, 100]");
+                return 2;
+            }
+
+            return await ServiceClient.Run(address, async () =>
+            {
+                var code = await SimulateDriver.RunAsync(found, address, parse.GetValue(speed), parse.GetValue(scale), TimeSpan.FromMinutes(parse.GetValue(warmUp)), ct);
+                if (code != 0)
+                {
+                    throw new Grpc.Core.RpcException(new Grpc.Core.Status(Grpc.Core.StatusCode.InvalidArgument, "some simulated reports were rejected"));
+                }
+            });
         });
         return command;
     }

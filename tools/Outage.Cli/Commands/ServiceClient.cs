@@ -1,0 +1,45 @@
+using System.CommandLine;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Outage.Contracts.V1;
+
+namespace Outage.Cli.Commands;
+
+/// <summary>The connection to a running Outage service, shared by the commands that talk to it.</summary>
+internal static class ServiceClient
+{
+    public const string DefaultServer = "http://127.0.0.1:5080";
+
+    /// <summary>The --server option (environment OUTAGE_SERVER, default the host's gRPC endpoint).</summary>
+    public static Option<string> ServerOption() => new("--server")
+    {
+        Description = $"gRPC address of the Outage service (default $OUTAGE_SERVER or {DefaultServer}).",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("OUTAGE_SERVER") ?? DefaultServer,
+    };
+
+    public static GrpcChannel Channel(string server) => GrpcChannel.ForAddress(server, new GrpcChannelOptions { MaxReceiveMessageSize = 64 * 1024 * 1024 });
+
+    public static StatusQueryService.StatusQueryServiceClient Query(string server) => new(Channel(server));
+
+    public static ReportIntakeService.ReportIntakeServiceClient Intake(string server) => new(Channel(server));
+
+    /// <summary>Runs a call and turns gRPC failures into one readable line and exit code 1.</summary>
+    public static async Task<int> Run(string server, Func<Task> action)
+    {
+        try
+        {
+            await action();
+            return 0;
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable)
+        {
+            Console.Error.WriteLine($"outage: cannot reach the Outage service at {server} ({e.Status.Detail}). Is it running? (dotnet run --project services/Outage.Host)");
+            return 1;
+        }
+        catch (RpcException e)
+        {
+            Console.Error.WriteLine($"outage: {e.StatusCode}: {e.Status.Detail}");
+            return 1;
+        }
+    }
+}
