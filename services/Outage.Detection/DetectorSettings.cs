@@ -43,7 +43,7 @@ public sealed record DetectorSettings
     public TimeSpan RecoveryDuration { get; init; } = TimeSpan.FromMinutes(20);
 
     /// <summary>How long a lower level must be indicated before the level steps down one notch.</summary>
-    public TimeSpan DowngradeHold { get; init; } = TimeSpan.FromMinutes(10);
+    public TimeSpan DowngradeHold { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
     /// How long an incident may last before its level is taken as the series' new normal (a level shift,

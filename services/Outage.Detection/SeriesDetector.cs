@@ -283,8 +283,10 @@ public sealed class SeriesDetector
 
         _peakWindowCount = Math.Max(_peakWindowCount, scan.WindowObserved);
         var ratio = scan.WindowObserved / scan.WindowExpected;
-        var indicated = IsNearBaseline(scan) ? DisruptionLevel.Elevated : LevelForRatio(ratio);
-        if (scan.Triggered && scan.TriggeredLevel > indicated)
+        var nearBaseline = IsNearBaseline(scan);
+        var indicated = nearBaseline ? DisruptionLevel.Elevated : LevelForRatio(ratio);
+        // Long scan windows still hold the surge after counts are back: they may raise the level, not hold it up.
+        if (scan.Triggered && scan.TriggeredLevel > indicated && !nearBaseline)
         {
             indicated = scan.TriggeredLevel;
         }
@@ -313,7 +315,8 @@ public sealed class SeriesDetector
 
         if (IsNearBaseline(scan))
         {
-            if (++_nearBaselineBuckets >= _recoveryBuckets)
+            // NORMAL comes only from ELEVATED: the level steps down one notch at a time.
+            if (++_nearBaselineBuckets >= _recoveryBuckets && _level == DisruptionLevel.Elevated)
             {
                 CloseIncident(_nearBaselineBuckets);
             }

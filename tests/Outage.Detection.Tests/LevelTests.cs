@@ -46,8 +46,9 @@ public class LevelTests
         Assert.Equal(DisruptionLevel.Normal, changes[0].PreviousLevel);
         Assert.Equal(DisruptionLevel.Normal, changes[^1].Level);
         Assert.Equal(changes.Count(c => c.PreviousLevel == DisruptionLevel.Normal), changes.Count(c => c.Level == DisruptionLevel.Normal));
-        // While the incident is open, the level never drops by more than one step at once.
-        Assert.All(changes.Where(c => c.Level < c.PreviousLevel && c.Level != DisruptionLevel.Normal), c => Assert.Equal(c.PreviousLevel - 1, c.Level));
+        // The level never drops by more than one step at once, and NORMAL comes only from ELEVATED.
+        Assert.All(changes.Where(c => c.Level < c.PreviousLevel), c => Assert.Equal(c.PreviousLevel - 1, c.Level));
+        Assert.Contains(changes, c => c is (DisruptionLevel.Outage, DisruptionLevel.Disrupted));
     }
 
     [Fact]
