@@ -53,6 +53,7 @@ public sealed class SeriesDetector
     private int _lowerBuckets;          // consecutive buckets indicating a lower level
     private int _nearBaselineBuckets;   // consecutive buckets near the baseline
     private double _peakWindowCount;    // highest explanation-window count of the current incident
+    private bool _recovering;           // counts are falling back (with hysteresis)
 
     /// <summary>Creates a detector for a series with no history.</summary>
     public SeriesDetector(DetectorSettings settings)
@@ -169,7 +170,7 @@ public sealed class SeriesDetector
             (int)Math.Round(scan.WindowReporters),
             _level == DisruptionLevel.Normal ? null : _since,
             TopCategories(3),
-            _level != DisruptionLevel.Normal && IsRecovering(scan));
+            _level != DisruptionLevel.Normal && _recovering);
         return new SeriesAssessment(bucket.Start + _settings.BucketWidth, _level, previous, explanation, expected);
     }
 
@@ -262,8 +263,18 @@ public sealed class SeriesDetector
         scan.WindowObserved <= _settings.RecoveryRatio * scan.WindowExpected
         || scan.WindowObserved - scan.WindowExpected < _settings.MinExcessReports;
 
-    private bool IsRecovering(ScanResult scan) =>
-        IsNearBaseline(scan) || scan.WindowObserved <= 0.5 * _peakWindowCount;
+    /// <summary>Recovering once counts fall to half the incident's peak (or near the baseline); no longer once they climb back to 80 %.</summary>
+    private void UpdateRecovering(ScanResult scan)
+    {
+        if (IsNearBaseline(scan) || scan.WindowObserved <= 0.5 * _peakWindowCount)
+        {
+            _recovering = true;
+        }
+        else if (scan.WindowObserved >= 0.8 * _peakWindowCount)
+        {
+            _recovering = false;
+        }
+    }
 
     private void UpdateLevel(BucketObservation bucket, ScanResult scan)
     {
@@ -282,6 +293,7 @@ public sealed class SeriesDetector
         }
 
         _peakWindowCount = Math.Max(_peakWindowCount, scan.WindowObserved);
+        UpdateRecovering(scan);
         var ratio = scan.WindowObserved / scan.WindowExpected;
         var nearBaseline = IsNearBaseline(scan);
         var indicated = nearBaseline ? DisruptionLevel.Elevated : LevelForRatio(ratio);
@@ -332,6 +344,7 @@ public sealed class SeriesDetector
         _level = DisruptionLevel.Normal;
         _since = null;
         _peakWindowCount = 0;
+        _recovering = false;
         // A new incident must be evidenced by buckets after the recovery began.
         _usableBuckets = Math.Min(_usableBuckets, bucketsToKeep);
         _nearBaselineBuckets = 0;
@@ -466,6 +479,7 @@ public sealed class SeriesDetector
             writer.Write(_lowerBuckets);
             writer.Write(_nearBaselineBuckets);
             writer.Write(_peakWindowCount);
+            writer.Write(_recovering);
             writer.Write((byte)_categories.Count);
             foreach (var (category, value) in _categories)
             {
@@ -521,6 +535,7 @@ public sealed class SeriesDetector
         detector._lowerBuckets = reader.ReadInt32();
         detector._nearBaselineBuckets = reader.ReadInt32();
         detector._peakWindowCount = reader.ReadDouble();
+        detector._recovering = reader.ReadBoolean();
         int categories = reader.ReadByte();
         for (var i = 0; i < categories; i++)
         {

@@ -46,6 +46,10 @@ public interface IStatusFeedGrain : IGrainWithIntegerKey
     [Alias("Publish")]
     Task PublishAsync(SeriesStatusView status, DisruptionLevel previousLevel);
 
+    /// <summary>Refreshes the figures of a disrupted series in the index without logging a change (once per bucket while disrupted).</summary>
+    [Alias("UpdateFigures")]
+    Task UpdateFiguresAsync(SeriesStatusView status);
+
     /// <summary>Every non-NORMAL series and the last sequence number.</summary>
     [Alias("GetSnapshot"), Orleans.Concurrency.ReadOnly]
     Task<FeedSnapshot> GetSnapshotAsync();

@@ -153,8 +153,13 @@ public sealed partial class SeriesGrain(
             await GrainFactory.GetGrain<ISeriesGrain>(_parentKey).AddRollupAsync(reports, categories);
         }
 
-        // Judge the open bucket now rather than at the end of the minute: a surge is published at once.
-        await PublishAsync(_detector.Preview(OpenBucket(), null), s.Incident?.Id ?? "");
+        // Judge the open bucket now rather than at the end of the minute, so a surge is published at once.
+        // A partial bucket may only raise the level: falling figures wait for the bucket to close.
+        var preview = _detector.Preview(OpenBucket(), null);
+        if (preview.Level > _live.Level)
+        {
+            await PublishAsync(preview, s.Incident?.Id ?? "");
+        }
     }
 
     private async Task TickAsync()
@@ -202,6 +207,12 @@ public sealed partial class SeriesGrain(
             // After a long idle spell, jump to the current bucket: the detector fills the gap with empty buckets.
             var next = s.OpenStart + width;
             s.OpenStart = next + width <= now ? BucketStart(now) : next;
+        }
+
+        if (_live.Level != DisruptionLevel.Normal)
+        {
+            // Keep the figures that ListDisruptions serves no older than a bucket.
+            await GrainFactory.GetGrain<IStatusFeedGrain>(0).UpdateFiguresAsync(_live);
         }
 
         Prune(now);

@@ -41,6 +41,18 @@ public sealed class StatusFeedGrain(ILogger<StatusFeedGrain> logger) : Grain, IS
     }
 
     /// <inheritdoc />
+    public Task UpdateFiguresAsync(SeriesStatusView status)
+    {
+        var key = SeriesGrain.Key(status.ServiceId, status.Region);
+        if (_disruptions.TryGetValue(key, out var known) && known.Level == status.Level)
+        {
+            _disruptions[key] = status;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
     public Task<FeedSnapshot> GetSnapshotAsync() => Task.FromResult(new FeedSnapshot(_sequence, _disruptions.Values.ToArray()));
 
     /// <inheritdoc />
