@@ -20,6 +20,13 @@ public sealed class SeriesOptions
     /// <summary>Bucket history kept for timelines (default 24 hours).</summary>
     public TimeSpan TimelineRetention { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>
+    /// True (the default): a batch's outcomes are returned only after the series state (counts and dedupe)
+    /// is written to grain storage, so ACCEPTED survives the loss of the silo. One write per series per
+    /// batch, not per report. False: state is written at bucket close and on deactivation only.
+    /// </summary>
+    public bool DurableAcknowledgement { get; set; } = true;
+
     /// <summary>Target false disruptions per series per 30 days.</summary>
     public double FalseAlarmsPer30Days { get; set; } = 1.0;
 

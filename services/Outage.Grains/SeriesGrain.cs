@@ -112,6 +112,12 @@ public sealed partial class SeriesGrain(
             await CountAsync(accepted, categories);
         }
 
+        if (_options.DurableAcknowledgement)
+        {
+            // Group commit: the whole batch's counts and dedupe entries in one write, before anyone is told ACCEPTED.
+            await SaveAsync();
+        }
+
         return outcomes;
     }
 
@@ -120,13 +126,28 @@ public sealed partial class SeriesGrain(
     {
         await CloseFinishedBucketsAsync();
         await CountAsync(reports, categories);
+        if (_options.DurableAcknowledgement)
+        {
+            await SaveAsync();
+        }
     }
 
     /// <inheritdoc />
     public async Task<SeriesStatusView> RefreshAsync()
     {
         await CloseFinishedBucketsAsync();
-        return _live;
+        if (state.State.OpenReports == 0)
+        {
+            return _live;
+        }
+
+        // The level is the last closed bucket's (or a raised preview's); the figures include the open bucket.
+        var preview = SeriesStatusView.From(_serviceId, _region, _detector.Preview(OpenBucket(), null), _live.IncidentId);
+        return _live with
+        {
+            Observed = preview.Observed, Expected = preview.Expected, DistinctReporters = preview.DistinctReporters,
+            TopCategories = preview.TopCategories, Evidence = preview.Evidence, Window = preview.Window,
+        };
     }
 
     /// <inheritdoc />
@@ -175,9 +196,8 @@ public sealed partial class SeriesGrain(
     /// <inheritdoc />
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        // The open bucket and the dedupe sets are only in memory between bucket closes: keep them.
-        state.State.Detector = _detector.Save();
-        await state.WriteStateAsync(cancellationToken);
+        // Without the durable acknowledgement the open bucket and dedupe sets live in memory between bucket closes: keep them.
+        await SaveAsync();
     }
 
     private async Task CloseFinishedBucketsAsync()
@@ -216,8 +236,13 @@ public sealed partial class SeriesGrain(
         }
 
         Prune(now);
-        s.Detector = _detector.Save();
-        await state.WriteStateAsync();
+        await SaveAsync();
+    }
+
+    private Task SaveAsync()
+    {
+        state.State.Detector = _detector.Save();
+        return state.WriteStateAsync();
     }
 
     private async Task PublishAsync(SeriesAssessment assessment, string incidentId)

@@ -1,7 +1,7 @@
 using Outage.Host.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddOutageSilo();
+builder.AddOutageCluster();
 builder.AddOutageServices();
 
 var app = builder.Build();

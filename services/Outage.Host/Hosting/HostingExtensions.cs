@@ -1,32 +1,92 @@
+using System.Net;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
+using Orleans.Storage;
 using Outage.Grains;
 using Outage.Host.Grpc;
 using Outage.Host.Ingest;
 using Outage.Host.Watch;
+using StackExchange.Redis;
 
 namespace Outage.Host.Hosting;
 
-/// <summary>Registration of the silo, the gRPC services and their endpoints: Program.cs reads top to bottom.</summary>
+/// <summary>Registration of the silo (or cluster client), the gRPC services and their endpoints: Program.cs reads top to bottom.</summary>
 internal static class HostingExtensions
 {
+    /// <summary>The role of this process: <c>silo</c> (grains and gRPC, the default) or <c>edge</c> (gRPC only, an Orleans client).</summary>
+    public static string Role(this IConfiguration configuration) => configuration["Outage:Role"] ?? "silo";
+
     /// <summary>
-    /// An Orleans silo in this process. With nothing configured: localhost clustering and in-memory
-    /// storage, so <c>dotnet run</c> works with nothing else installed.
+    /// The Orleans side of this process. With no <c>ConnectionStrings:Redis</c>: a silo with localhost
+    /// clustering and in-memory storage, so <c>dotnet run</c> works with nothing else installed. With it:
+    /// Redis clustering and Redis grain storage, as a silo or (role <c>edge</c>) as a client that finds the
+    /// silos' gateways through Redis.
     /// </summary>
-    public static void AddOutageSilo(this WebApplicationBuilder builder)
+    public static void AddOutageCluster(this WebApplicationBuilder builder)
     {
-        var orleans = builder.Configuration.GetSection("Orleans");
+        var configuration = builder.Configuration;
+        var orleans = configuration.GetSection("Orleans");
+        var redis = configuration.GetConnectionString("Redis");
+        var role = configuration.Role();
+        if (role is not ("silo" or "edge"))
+        {
+            throw new InvalidOperationException($"Outage:Role must be 'silo' or 'edge', not '{role}'.");
+        }
+
+        if (role == "edge")
+        {
+            if (redis is null)
+            {
+                throw new InvalidOperationException("The edge role finds the silos through Redis: set ConnectionStrings:Redis.");
+            }
+
+            builder.UseOrleansClient(client =>
+            {
+                client.Configure<ClusterOptions>(o => ConfigureIdentity(o, orleans));
+                client.UseRedisClustering(o => o.ConfigurationOptions = RedisOptions(redis));
+            });
+            return;
+        }
+
         builder.UseOrleans(silo =>
         {
-            silo.Configure<ClusterOptions>(o =>
+            silo.Configure<ClusterOptions>(o => ConfigureIdentity(o, orleans));
+            var siloPort = orleans.GetValue("SiloPort", 11111);
+            var gatewayPort = orleans.GetValue("GatewayPort", 30000);
+            if (redis is null)
             {
-                o.ClusterId = orleans["ClusterId"] ?? "outage-dev";
-                o.ServiceId = orleans["ServiceId"] ?? "outage";
-            });
-            silo.UseLocalhostClustering(orleans.GetValue("SiloPort", 11111), orleans.GetValue("GatewayPort", 30000));
-            silo.AddMemoryGrainStorage(StorageNames.State);
+                silo.UseLocalhostClustering(siloPort, gatewayPort);
+                silo.AddMemoryGrainStorage(StorageNames.State);
+                return;
+            }
+
+            // On Kubernetes the advertised address is the pod's IP (POD_IP through the downward API).
+            var advertised = orleans["AdvertisedAddress"] is { Length: > 0 } a ? IPAddress.Parse(a) : IPAddress.Loopback;
+            silo.ConfigureEndpoints(advertised, siloPort, gatewayPort, listenOnAnyHostAddress: orleans.GetValue("ListenOnAnyHostAddress", false));
+            silo.UseRedisClustering(o => o.ConfigurationOptions = RedisOptions(redis));
+            silo.AddRedisGrainStorage(StorageNames.State, options => options.Configure<IServiceProvider>((o, services) =>
+            {
+                o.ConfigurationOptions = RedisOptions(redis);
+                // Orleans' binary serializer writes the [Alias] of stored types, never a CLR type name, so
+                // renaming a C# type does not break stored state (the default JSON serializer would).
+                o.GrainStorageSerializer = services.GetRequiredService<OrleansGrainStorageSerializer>();
+            }));
+            silo.Services.AddSingleton<OrleansGrainStorageSerializer>();
         });
+    }
+
+    private static void ConfigureIdentity(ClusterOptions options, IConfigurationSection orleans)
+    {
+        options.ClusterId = orleans["ClusterId"] ?? "outage-dev";
+        options.ServiceId = orleans["ServiceId"] ?? "outage";
+    }
+
+    /// <summary>Redis options that retry rather than fail when Redis is briefly unreachable at start-up.</summary>
+    private static ConfigurationOptions RedisOptions(string connectionString)
+    {
+        var options = ConfigurationOptions.Parse(connectionString);
+        options.AbortOnConnectFail = false;
+        return options;
     }
 
     /// <summary>The gRPC services, the per-process report aggregator and watch hub, catalog, options and health.</summary>
@@ -44,6 +104,7 @@ internal static class HostingExtensions
         services.AddHostedService(sp => sp.GetRequiredService<WatchHub>());
         services.AddSingleton<ReportValidator>();
         services.AddSingleton<ReportHasher>();
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = builder.Configuration.GetValue("Outage:ShutdownTimeout", TimeSpan.FromSeconds(30)));
 
         services.AddGrpc(o =>
         {
