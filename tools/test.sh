@@ -10,6 +10,14 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 
+# The integration tests start a real redis-server; install it when it is missing (Debian/Ubuntu).
+if ! command -v redis-server >/dev/null 2>&1; then
+  echo "test.sh: installing redis-server"
+  if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq redis-server >/dev/null
+  else sudo apt-get update -qq && sudo apt-get install -y -qq redis-server >/dev/null; fi
+fi
+# A redis-server that the package started as a service is not used by the tests (they start their own).
+
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0

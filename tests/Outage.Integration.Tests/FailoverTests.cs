@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Outage.Contracts.V1;
+using Xunit.Abstractions;
+
+namespace Outage.Integration.Tests;
+
+/// <summary>
+/// A real cluster: redis-server, three silo processes and one edge process. Reports are driven while
+/// silos die or restart; afterwards the counts served must equal the acknowledgements exactly.
+/// </summary>
+public sealed class FailoverTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly RedisServer _redis = new();
+    private readonly string _clusterId = "it-" + Guid.NewGuid().ToString("N")[..8];
+    private readonly List<HostProcess> _hosts = [];
+
+    private async Task<HostProcess> StartAsync(string role)
+    {
+        var host = new HostProcess(role, _redis.ConnectionString, _clusterId);
+        _hosts.Add(host);
+        await host.WaitHealthyAsync(TimeSpan.FromSeconds(90));
+        return host;
+    }
+
+    private async Task WaitServedAsync(LoadDriver driver, string address, TimeSpan timeout)
+    {
+        var until = DateTime.UtcNow + timeout;
+        foreach (var (service, region) in LoadDriver.Series)
+        {
+            while (true)
+            {
+                try
+                {
+                    await driver.Query(address).GetStatusAsync(new GetStatusRequest { ServiceId = service, Region = region }, deadline: DateTime.UtcNow.AddSeconds(5));
+                    break;
+                }
+                catch (RpcException) when (DateTime.UtcNow < until)
+                {
+                    await Task.Delay(200);
+                }
+            }
+        }
+    }
+
+    private async Task AssertCountsEqualAcknowledgementsAsync(LoadDriver driver, string address)
+    {
+        foreach (var series in LoadDriver.Series)
+        {
+            var timeline = await driver.Query(address).GetTimelineAsync(new GetTimelineRequest
+            {
+                ServiceId = series.Service, Region = series.Region, BucketWidth = Duration.FromTimeSpan(TimeSpan.FromMinutes(15)),
+            });
+            var counted = timeline.Buckets.Sum(b => b.Reports);
+            // A country's series also counts its subdivisions' reports (roll-up).
+            var acknowledged = driver.Acknowledged
+                .Where(a => a.Key.Service == series.Service && (a.Key.Region == series.Region || a.Key.Region.StartsWith(series.Region + "-", StringComparison.Ordinal)))
+                .Sum(a => a.Value);
+            output.WriteLine($"{series.Service}/{series.Region}: counted {counted}, acknowledged {acknowledged}");
+            Assert.Equal(acknowledged, counted);
+        }
+    }
+
+    [Fact]
+    public async Task KillingASiloMidLoadLosesAndDoublesNothing()
+    {
+        var silos = new[] { await StartAsync("silo"), await StartAsync("silo"), await StartAsync("silo") };
+        var edge = await StartAsync("edge");
+        var driver = new LoadDriver(() => new[] { edge, silos[1], silos[2], silos[0] }.Where(h => !h.HasExited).Select(h => h.Address).ToList());
+        await WaitServedAsync(driver, edge.Address, TimeSpan.FromSeconds(60));
+
+        var killedAt = TimeSpan.Zero;
+        var clock = Stopwatch.StartNew();
+        Task? servedAgain = null;
+        await driver.RunAsync(workers: 4, batches: 50, batchSize: 100, afterBatch: sent =>
+        {
+            if (sent == 60)
+            {
+                silos[0].Kill();
+                killedAt = clock.Elapsed;
+                servedAgain = WaitServedAsync(driver, edge.Address, TimeSpan.FromSeconds(90))
+                    .ContinueWith(_ => output.WriteLine($"every series served again {(clock.Elapsed - killedAt).TotalSeconds:0.0} s after the SIGKILL"), TaskScheduler.Default);
+            }
+        });
+        await servedAgain!;
+        output.WriteLine($"load: {clock.Elapsed.TotalSeconds:0.0} s, {driver.Accepted} accepted, {driver.DuplicatesOnRetry} duplicates on retry, {driver.Retries} retried batches");
+
+        await AssertCountsEqualAcknowledgementsAsync(driver, edge.Address);
+        Assert.Equal(20_000, driver.Accepted + driver.DuplicatesOnRetry);
+    }
+
+    public void Dispose()
+    {
+        foreach (var host in _hosts)
+        {
+            host.Dispose();
+        }
+
+        _redis.Dispose();
+    }
+}

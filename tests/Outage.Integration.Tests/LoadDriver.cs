@@ -1,0 +1,95 @@
+using System.Collections.Concurrent;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Outage.Contracts.V1;
+
+namespace Outage.Integration.Tests;
+
+/// <summary>
+/// Sends batches of unique reports and retries every failed batch, with the same report ids, on another
+/// endpoint: what a well-behaved client does when a silo goes away.
+/// </summary>
+internal sealed class LoadDriver(Func<IReadOnlyList<string>> endpoints)
+{
+    public static readonly (string Service, string Region)[] Series =
+    [
+        ("discord", "SE"), ("discord", "NO"), ("steam", "PL"), ("steam", "PL-MZ"), ("gmail", "JP"), ("youtube", "BR"), ("x", "US-CA"), ("telegram", "DE"),
+    ];
+
+    private readonly ConcurrentDictionary<string, GrpcChannel> _channels = new();
+    private int _sequence;
+
+    /// <summary>Reports acknowledged per series: ACCEPTED, or DUPLICATE on a retry (counted by an earlier attempt whose answer was lost).</summary>
+    public ConcurrentDictionary<(string Service, string Region), int> Acknowledged { get; } = new();
+
+    public int Accepted;
+    public int DuplicatesOnRetry;
+    public int Retries;
+
+    public ReportIntakeService.ReportIntakeServiceClient Intake(string address) =>
+        new(_channels.GetOrAdd(address, a => GrpcChannel.ForAddress(a)));
+
+    public StatusQueryService.StatusQueryServiceClient Query(string address) =>
+        new(_channels.GetOrAdd(address, a => GrpcChannel.ForAddress(a)));
+
+    /// <summary>Runs <paramref name="workers"/> workers sending <paramref name="batches"/> batches each; <paramref name="afterBatch"/> sees the global batch count.</summary>
+    public Task RunAsync(int workers, int batches, int batchSize, Action<int>? afterBatch = null)
+    {
+        var sent = 0;
+        return Task.WhenAll(Enumerable.Range(0, workers).Select(worker => Task.Run(async () =>
+        {
+            for (var b = 0; b < batches; b++)
+            {
+                await SendAsync(worker, batchSize);
+                afterBatch?.Invoke(Interlocked.Increment(ref sent));
+            }
+        })));
+    }
+
+    private async Task SendAsync(int worker, int batchSize)
+    {
+        var request = new SubmitReportsRequest();
+        for (var i = 0; i < batchSize; i++)
+        {
+            var n = Interlocked.Increment(ref _sequence);
+            var (service, region) = Series[n % Series.Length];
+            request.Reports.Add(new Report
+            {
+                ReportId = $"r{n}", DeviceId = $"device-{n}", ServiceId = service, Region = region, Category = "login",
+                OccurredAt = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow), Platform = Platform.Partner,
+            });
+        }
+
+        for (var attempt = 0; ; attempt++)
+        {
+            var live = endpoints();
+            var address = live[(worker + attempt) % live.Count];
+            try
+            {
+                var response = await Intake(address).SubmitReportsAsync(request, deadline: DateTime.UtcNow.AddSeconds(15));
+                for (var i = 0; i < response.Results.Count; i++)
+                {
+                    var outcome = response.Results[i].Outcome;
+                    if (outcome == ReportOutcome.Accepted || (outcome == ReportOutcome.Duplicate && attempt > 0))
+                    {
+                        var key = (request.Reports[i].ServiceId, request.Reports[i].Region);
+                        Acknowledged.AddOrUpdate(key, 1, (_, c) => c + 1);
+                        Interlocked.Increment(ref outcome == ReportOutcome.Accepted ? ref Accepted : ref DuplicatesOnRetry);
+                    }
+                    else
+                    {
+                        throw new InvalidOperationException($"unexpected outcome {outcome} for {request.Reports[i].ReportId} on attempt {attempt}");
+                    }
+                }
+
+                return;
+            }
+            catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Internal or StatusCode.Unknown && attempt < 30)
+            {
+                Interlocked.Increment(ref Retries);
+                await Task.Delay(300);
+            }
+        }
+    }
+}
