@@ -13,9 +13,12 @@ public interface ISeriesGrain : IGrainWithStringKey
     [Alias("Ingest")]
     Task<IngestOutcome[]> IngestAsync(IngestItem[] items);
 
-    /// <summary>Adds counts rolled up from a child series (subdivision to country, country to world).</summary>
+    /// <summary>
+    /// Adds counts rolled up from a child series (subdivision to country, country to world). Idempotent:
+    /// a roll-up with a sequence number already applied for that child is ignored.
+    /// </summary>
     [Alias("AddRollup")]
-    Task AddRollupAsync(int reports, Dictionary<string, int> categories);
+    Task AddRollupAsync(string child, long sequence, int reports, Dictionary<string, int> categories);
 
     /// <summary>Closes finished buckets and returns the live status.</summary>
     [Alias("Refresh")]

@@ -79,6 +79,7 @@ public sealed partial class SeriesGrain(
     public async Task<IngestOutcome[]> IngestAsync(IngestItem[] items)
     {
         await CloseFinishedBucketsAsync();
+        await FlushRollupAsync();
         var s = state.State;
         var now = time.GetUtcNow();
         var dedupeSince = (now - _options.DeviceDedupeWindow).UtcTicks;
@@ -109,27 +110,40 @@ public sealed partial class SeriesGrain(
 
         if (accepted > 0)
         {
-            await CountAsync(accepted, categories);
+            Count(accepted, categories);
         }
 
         if (_options.DurableAcknowledgement)
         {
-            // Group commit: the whole batch's counts and dedupe entries in one write, before anyone is told ACCEPTED.
+            // Group commit: the whole batch's counts, dedupe entries and roll-up in one write, before anyone is told ACCEPTED.
             await SaveAsync();
         }
 
+        await FlushRollupAsync();
+        await PreviewAsync();
         return outcomes;
     }
 
     /// <inheritdoc />
-    public async Task AddRollupAsync(int reports, Dictionary<string, int> categories)
+    public async Task AddRollupAsync(string child, long sequence, int reports, Dictionary<string, int> categories)
     {
         await CloseFinishedBucketsAsync();
-        await CountAsync(reports, categories);
+        await FlushRollupAsync();
+        var s = state.State;
+        if (s.ChildSequences.TryGetValue(child, out var applied) && sequence <= applied)
+        {
+            return; // resent after a lost answer: already counted
+        }
+
+        s.ChildSequences[child] = sequence;
+        Count(reports, categories);
         if (_options.DurableAcknowledgement)
         {
             await SaveAsync();
         }
+
+        await FlushRollupAsync();
+        await PreviewAsync();
     }
 
     /// <inheritdoc />
@@ -160,7 +174,8 @@ public sealed partial class SeriesGrain(
         return Task.FromResult(points.ToArray());
     }
 
-    private async Task CountAsync(int reports, Dictionary<string, int> categories)
+    /// <summary>Adds accepted reports to the open bucket and queues them for the parent series.</summary>
+    private void Count(int reports, Dictionary<string, int> categories)
     {
         var s = state.State;
         s.OpenReports += reports;
@@ -171,15 +186,29 @@ public sealed partial class SeriesGrain(
 
         if (_parentKey is not null)
         {
-            await GrainFactory.GetGrain<ISeriesGrain>(_parentKey).AddRollupAsync(reports, categories);
+            // FlushRollupAsync ran first, so no roll-up is pending here.
+            s.PendingRollup = new RollupDelta(++s.RollupSequence, reports, categories);
         }
+    }
 
-        // Judge the open bucket now rather than at the end of the minute, so a surge is published at once.
+    /// <summary>Hands the pending roll-up to the parent; it stays pending (and saved) until the parent confirms.</summary>
+    private async Task FlushRollupAsync()
+    {
+        if (state.State.PendingRollup is { } pending && _parentKey is not null)
+        {
+            await GrainFactory.GetGrain<ISeriesGrain>(_parentKey).AddRollupAsync(this.GetPrimaryKeyString(), pending.Sequence, pending.Reports, pending.Categories);
+            state.State.PendingRollup = null;
+        }
+    }
+
+    /// <summary>Judges the open bucket now rather than at the end of the minute, so a surge is published at once.</summary>
+    private async Task PreviewAsync()
+    {
         // A partial bucket may only raise the level: falling figures wait for the bucket to close.
         var preview = _detector.Preview(OpenBucket(), null);
         if (preview.Level > _live.Level)
         {
-            await PublishAsync(preview, s.Incident?.Id ?? "");
+            await PublishAsync(preview, state.State.Incident?.Id ?? "");
         }
     }
 
@@ -197,7 +226,14 @@ public sealed partial class SeriesGrain(
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         // Without the durable acknowledgement the open bucket and dedupe sets live in memory between bucket closes: keep them.
-        await SaveAsync();
+        try
+        {
+            await SaveAsync();
+        }
+        catch (Exception e) when (e is OrleansException or TimeoutException or Orleans.Storage.InconsistentStateException)
+        {
+            LogSaveOnDeactivationFailed(logger, e, this.GetPrimaryKeyString(), reason.Description);
+        }
     }
 
     private async Task CloseFinishedBucketsAsync()
@@ -301,6 +337,9 @@ public sealed partial class SeriesGrain(
     public static SeriesIncident ToSeriesIncident(IncidentView v) => new(
         v.Id, new SeriesKey(v.Services[0], v.Regions[0]), v.Owner, v.Onset, v.DetectedAt, v.PeakLevel, v.PeakReports, v.DetectedAt, 0,
         v.TopCategories.Select(c => new CategoryShare(c.Category, c.Share)).ToArray(), v.RecoveringSince, v.ClosedAt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Series {Series}: state not saved on deactivation ({Reason}).")]
+    private static partial void LogSaveOnDeactivationFailed(ILogger logger, Exception exception, string series, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Series {Series}: saved detector state discarded ({Reason}); relearning.")]
     private static partial void LogStateDiscarded(ILogger logger, string series, string reason);

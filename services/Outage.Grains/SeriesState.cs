@@ -33,4 +33,20 @@ public sealed class SeriesState
 
     /// <summary>The open incident of this series, if any.</summary>
     [Id(9)] public IncidentView? Incident { get; set; }
+
+    /// <summary>Sequence number of the last roll-up this series queued for its parent.</summary>
+    [Id(10)] public long RollupSequence { get; set; }
+
+    /// <summary>A roll-up saved but not yet confirmed by the parent (an outbox): resent until it is, and the parent ignores repeats.</summary>
+    [Id(11)] public RollupDelta? PendingRollup { get; set; }
+
+    /// <summary>For a parent: the last roll-up sequence applied from each child, so a resent roll-up counts once.</summary>
+    [Id(12)] public Dictionary<string, long> ChildSequences { get; set; } = new(StringComparer.Ordinal);
 }
+
+/// <summary>Counts a child series hands to its parent.</summary>
+[GenerateSerializer, Immutable, Alias("outage.RollupDelta")]
+public sealed record RollupDelta(
+    [property: Id(0)] long Sequence,
+    [property: Id(1)] int Reports,
+    [property: Id(2)] Dictionary<string, int> Categories);

@@ -90,6 +90,56 @@ public sealed class FailoverTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(20_000, driver.Accepted + driver.DuplicatesOnRetry);
     }
 
+    [Fact]
+    public async Task ARollingRestartOfEverySiloLosesAndDoublesNothing()
+    {
+        var silos = new List<HostProcess> { await StartAsync("silo"), await StartAsync("silo"), await StartAsync("silo") };
+        var edge = await StartAsync("edge");
+        var driver = new LoadDriver(() => silos.Prepend(edge).Where(h => !h.HasExited).Select(h => h.Address).ToList());
+        await WaitServedAsync(driver, edge.Address, TimeSpan.FromSeconds(60));
+        var clock = Stopwatch.StartNew();
+
+        var load = driver.RunAsync(workers: 3, batches: 400, batchSize: 50);
+        for (var i = 0; i < 3 && !load.IsCompleted; i++)
+        {
+            var replacement = await StartAsync("silo");
+            var old = silos[0];
+            silos.Add(replacement);
+            silos.Remove(old);
+            old.Terminate(TimeSpan.FromSeconds(45)); // SIGTERM: drain, flush, leave the cluster
+            output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: silo {old.GrpcPort} replaced by {replacement.GrpcPort}");
+        }
+
+        await load;
+        output.WriteLine($"load: {clock.Elapsed.TotalSeconds:0.0} s, {driver.Accepted} accepted, {driver.DuplicatesOnRetry} duplicates on retry, {driver.Retries} retried batches");
+        await WaitServedAsync(driver, edge.Address, TimeSpan.FromSeconds(60));
+        await AssertCountsEqualAcknowledgementsAsync(driver, edge.Address);
+        Assert.Equal(60_000, driver.Accepted + driver.DuplicatesOnRetry);
+    }
+
+    [Fact]
+    public async Task ARedisRestartLosesNoAcknowledgedReport()
+    {
+        var silos = new[] { await StartAsync("silo"), await StartAsync("silo") };
+        var edge = await StartAsync("edge");
+        var driver = new LoadDriver(() => new[] { edge, silos[0], silos[1] }.Select(h => h.Address).ToList());
+        await WaitServedAsync(driver, edge.Address, TimeSpan.FromSeconds(60));
+
+        await driver.RunAsync(workers: 3, batches: 20, batchSize: 100);
+        _redis.Stop();
+        var outage = Stopwatch.StartNew();
+        var during = driver.RunAsync(workers: 2, batches: 5, batchSize: 100); // retried until Redis is back
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        _redis.Start();
+        await during;
+        output.WriteLine($"reports sent while Redis was down completed {outage.Elapsed.TotalSeconds:0.0} s after it stopped ({driver.Retries} retried batches)");
+        await driver.RunAsync(workers: 3, batches: 20, batchSize: 100);
+
+        await WaitServedAsync(driver, edge.Address, TimeSpan.FromSeconds(60));
+        await AssertCountsEqualAcknowledgementsAsync(driver, edge.Address);
+        Assert.Equal(13_000, driver.Accepted + driver.DuplicatesOnRetry);
+    }
+
     public void Dispose()
     {
         foreach (var host in _hosts)

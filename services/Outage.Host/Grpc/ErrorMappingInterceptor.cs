@@ -54,7 +54,10 @@ internal sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingInterc
                 return null;
             case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
                 return new RpcException(new Status(StatusCode.Cancelled, "The call was cancelled."));
-            case SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException or TimeoutException:
+            case SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException or TimeoutException
+                or StackExchange.Redis.RedisException or Orleans.Persistence.Redis.RedisStorageException
+                // Two activations briefly wrote one grain during a failover; the loser deactivates and a retry reads the winner's state.
+                or Orleans.Storage.InconsistentStateException:
                 LogUnavailable(logger, context.Method, e.GetType().Name);
                 return new RpcException(new Status(StatusCode.Unavailable, "The cluster is changing; retry with the same report_id."));
             default:
