@@ -2,23 +2,60 @@ using Outage.Detection.Incidents;
 
 namespace Outage.Grains;
 
+/// <summary>The persisted incident history: series incidents and the membership of their groups.</summary>
+[GenerateSerializer, Alias("outage.IncidentLogState")]
+public sealed class IncidentLogState
+{
+    /// <summary>Series incidents by id.</summary>
+    [Id(0)] public Dictionary<string, IncidentView> Series { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Groups by id.</summary>
+    [Id(1)] public Dictionary<string, GroupRecord> Groups { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>A saved group: enough to rebuild it with the engine's correlator.</summary>
+[GenerateSerializer, Immutable, Alias("outage.GroupRecord")]
+public sealed record GroupRecord(
+    [property: Id(0)] string Owner,
+    [property: Id(1)] DateTimeOffset OpenedAt,
+    [property: Id(2)] IReadOnlyList<string> Members);
+
 /// <summary>
 /// The incident log: series incidents as they open, change and close, grouped under parent incidents
 /// by the engine's <see cref="IncidentCorrelator"/> (one owner, detected within minutes of each other).
 /// </summary>
 /// <remarks>Bounded: the newest <see cref="MaxIncidents"/> series incidents are kept.</remarks>
-public sealed class IncidentLogGrain : Grain, IIncidentLogGrain
+public sealed class IncidentLogGrain(
+    [PersistentState("incidents", StorageNames.State)] IPersistentState<IncidentLogState> state) : Grain, IIncidentLogGrain
 {
     /// <summary>Series incidents kept.</summary>
     public const int MaxIncidents = 5000;
 
     private readonly IncidentCorrelator _correlator = new(IncidentCorrelator.DefaultWindow);
-    private readonly Dictionary<string, IncidentView> _series = new(StringComparer.Ordinal);
     private readonly Dictionary<string, GroupIncident> _groups = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _parentOf = new(StringComparer.Ordinal);
 
+    private Dictionary<string, IncidentView> SeriesIncidents => state.State.Series;
+
     /// <inheritdoc />
-    public Task RecordAsync(IncidentView incident)
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // Rebuild the correlator's groups from the saved history, so grouping carries on after a restart.
+        foreach (var (id, record) in state.State.Groups)
+        {
+            var members = record.Members.Select(m => SeriesIncidents.GetValueOrDefault(m)).OfType<IncidentView>().Select(SeriesGrain.ToSeriesIncident);
+            _groups[id] = _correlator.Resume(id, record.Owner, record.OpenedAt, members);
+            foreach (var member in record.Members)
+            {
+                _parentOf[member] = id;
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public async Task RecordAsync(IncidentView incident)
     {
         var group = _correlator.Observe(SeriesGrain.ToSeriesIncident(incident));
         _groups[group.Id] = group;
@@ -27,15 +64,22 @@ public sealed class IncidentLogGrain : Grain, IIncidentLogGrain
             _parentOf[member] = group.Id;
         }
 
-        _series[incident.Id] = incident;
-        if (_series.Count > MaxIncidents)
+        SeriesIncidents[incident.Id] = incident;
+        state.State.Groups[group.Id] = new GroupRecord(group.Owner, group.OpenedAt, group.Members);
+        if (SeriesIncidents.Count > MaxIncidents)
         {
-            var oldest = _series.Values.OrderBy(i => i.DetectedAt).First();
-            _series.Remove(oldest.Id);
+            var oldest = SeriesIncidents.Values.OrderBy(i => i.DetectedAt).First();
+            SeriesIncidents.Remove(oldest.Id);
             _parentOf.Remove(oldest.Id);
         }
 
-        return Task.CompletedTask;
+        foreach (var stale in state.State.Groups.Where(g => g.Value.Members.All(m => !SeriesIncidents.ContainsKey(m))).Select(g => g.Key).ToList())
+        {
+            state.State.Groups.Remove(stale);
+            _groups.Remove(stale);
+        }
+
+        await state.WriteStateAsync();
     }
 
     /// <inheritdoc />
@@ -61,7 +105,7 @@ public sealed class IncidentLogGrain : Grain, IIncidentLogGrain
             return Task.FromResult<IncidentView[]?>([parent, .. Members(group)]);
         }
 
-        if (_series.TryGetValue(incidentId, out var series))
+        if (SeriesIncidents.TryGetValue(incidentId, out var series))
         {
             return Task.FromResult<IncidentView[]?>([series with { ParentId = ParentIdOf(series.Id) }]);
         }
@@ -70,7 +114,7 @@ public sealed class IncidentLogGrain : Grain, IIncidentLogGrain
     }
 
     private IEnumerable<IncidentView> Members(GroupIncident group) =>
-        group.Members.Select(m => _series.GetValueOrDefault(m)).OfType<IncidentView>().Select(m => m with { ParentId = group.Id });
+        group.Members.Select(m => SeriesIncidents.GetValueOrDefault(m)).OfType<IncidentView>().Select(m => m with { ParentId = group.Id });
 
     /// <summary>A group of several incidents as a parent incident; a group of one as that series incident.</summary>
     private IncidentView? ViewOf(GroupIncident group)

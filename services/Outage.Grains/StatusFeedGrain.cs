@@ -9,56 +9,69 @@ namespace Outage.Grains;
 /// series), numbers every change, retains the last <see cref="StatusFeed.RetainedChanges"/> for clients
 /// that reconnect, and pushes each change once to every silo's (or edge's) watch hub.
 /// </summary>
-public sealed class StatusFeedGrain(ILogger<StatusFeedGrain> logger) : Grain, IStatusFeedGrain
+/// <remarks>
+/// The index and the sequence number are saved with every change, so sequence numbers keep increasing
+/// across restarts; the retained change log is in memory (a client resuming from before a restart gets a
+/// fresh snapshot).
+/// </remarks>
+public sealed class StatusFeedGrain(
+    [PersistentState("feed", StorageNames.State)] IPersistentState<StatusFeedState> state,
+    ILogger<StatusFeedGrain> logger) : Grain, IStatusFeedGrain
 {
-    private readonly Dictionary<string, SeriesStatusView> _disruptions = new(StringComparer.Ordinal);
     private readonly Queue<StatusChange> _changes = new();
     private readonly ObserverManager<IStatusObserver> _observers = new(StatusFeed.ObserverExpiry, logger);
-    private long _sequence;
+
+    private Dictionary<string, SeriesStatusView> Disruptions => state.State.Disruptions;
+
+    private long Sequence
+    {
+        get => state.State.Sequence;
+        set => state.State.Sequence = value;
+    }
 
     /// <inheritdoc />
-    public Task PublishAsync(SeriesStatusView status, DisruptionLevel previousLevel)
+    public async Task PublishAsync(SeriesStatusView status, DisruptionLevel previousLevel)
     {
         var key = SeriesGrain.Key(status.ServiceId, status.Region);
         if (status.Level == DisruptionLevel.Normal)
         {
-            _disruptions.Remove(key);
+            Disruptions.Remove(key);
         }
         else
         {
-            _disruptions[key] = status;
+            Disruptions[key] = status;
         }
 
-        var change = new StatusChange(++_sequence, status, previousLevel);
+        var change = new StatusChange(++Sequence, status, previousLevel);
         _changes.Enqueue(change);
         while (_changes.Count > StatusFeed.RetainedChanges)
         {
             _changes.Dequeue();
         }
 
+        await state.WriteStateAsync();
         _observers.Notify(o => o.OnStatusChanged(change));
-        return Task.CompletedTask;
     }
 
     /// <inheritdoc />
     public Task UpdateFiguresAsync(SeriesStatusView status)
     {
         var key = SeriesGrain.Key(status.ServiceId, status.Region);
-        if (_disruptions.TryGetValue(key, out var known) && known.Level == status.Level)
+        if (Disruptions.TryGetValue(key, out var known) && known.Level == status.Level)
         {
-            _disruptions[key] = status;
+            Disruptions[key] = status;
         }
 
         return Task.CompletedTask;
     }
 
     /// <inheritdoc />
-    public Task<FeedSnapshot> GetSnapshotAsync() => Task.FromResult(new FeedSnapshot(_sequence, _disruptions.Values.ToArray()));
+    public Task<FeedSnapshot> GetSnapshotAsync() => Task.FromResult(new FeedSnapshot(Sequence, Disruptions.Values.ToArray()));
 
     /// <inheritdoc />
     public Task<StatusChange[]?> GetChangesAfterAsync(long sequence)
     {
-        var oldest = _changes.Count == 0 ? _sequence + 1 : _changes.Peek().Sequence;
+        var oldest = _changes.Count == 0 ? Sequence + 1 : _changes.Peek().Sequence;
         StatusChange[]? result = sequence + 1 < oldest ? null : _changes.Where(c => c.Sequence > sequence).ToArray();
         return Task.FromResult(result);
     }
@@ -76,4 +89,15 @@ public sealed class StatusFeedGrain(ILogger<StatusFeedGrain> logger) : Grain, IS
         _observers.Unsubscribe(observer);
         return Task.CompletedTask;
     }
+}
+
+/// <summary>The saved part of the status feed.</summary>
+[GenerateSerializer, Alias("outage.StatusFeedState")]
+public sealed class StatusFeedState
+{
+    /// <summary>Last sequence number assigned.</summary>
+    [Id(0)] public long Sequence { get; set; }
+
+    /// <summary>Every non-NORMAL series by key.</summary>
+    [Id(1)] public Dictionary<string, SeriesStatusView> Disruptions { get; set; } = new(StringComparer.Ordinal);
 }

@@ -16,9 +16,9 @@ public sealed class FailoverTests(ITestOutputHelper output) : IDisposable
     private readonly string _clusterId = "it-" + Guid.NewGuid().ToString("N")[..8];
     private readonly List<HostProcess> _hosts = [];
 
-    private async Task<HostProcess> StartAsync(string role)
+    private async Task<HostProcess> StartAsync(string role, IReadOnlyDictionary<string, string>? settings = null)
     {
-        var host = new HostProcess(role, _redis.ConnectionString, _clusterId);
+        var host = new HostProcess(role, _redis.ConnectionString, _clusterId, settings);
         _hosts.Add(host);
         await host.WaitHealthyAsync(TimeSpan.FromSeconds(90));
         return host;
@@ -138,6 +138,56 @@ public sealed class FailoverTests(ITestOutputHelper output) : IDisposable
         await WaitServedAsync(driver, edge.Address, TimeSpan.FromSeconds(60));
         await AssertCountsEqualAcknowledgementsAsync(driver, edge.Address);
         Assert.Equal(13_000, driver.Accepted + driver.DuplicatesOnRetry);
+    }
+
+    [Fact]
+    public async Task AFullClusterRestartKeepsCountsIncidentsAndTheDisruptionIndex()
+    {
+        // The product clock runs 60x, so buckets close every second and the incident opens quickly.
+        var fast = new Dictionary<string, string>
+        {
+            ["Outage__Clock__Speed"] = "60",
+            ["Outage__Clock__Epoch"] = DateTimeOffset.UtcNow.ToString("O"),
+        };
+        var hosts = new List<HostProcess> { await StartAsync("silo", fast), await StartAsync("silo", fast), await StartAsync("edge", fast) };
+        var driver = new LoadDriver(() => hosts.Where(h => !h.HasExited).Select(h => h.Address).ToList());
+        var edge = () => hosts.Last(h => h.Role == "edge" && !h.HasExited).Address;
+        await WaitServedAsync(driver, edge(), TimeSpan.FromSeconds(60));
+        await driver.RunAsync(workers: 2, batches: 10, batchSize: 100);
+
+        var surge = new SubmitReportsRequest();
+        surge.Reports.AddRange(Enumerable.Range(0, 1000).Select(i => new Report
+        {
+            ReportId = $"surge-{i}", DeviceId = $"surge-device-{i}", ServiceId = "discord", Region = "FR", Category = "voice",
+            OccurredAt = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow), Platform = Platform.Ios,
+        }));
+        await driver.Intake(edge()).SubmitReportsAsync(surge);
+        Incident? incident = null;
+        for (var i = 0; i < 100 && incident is null; i++)
+        {
+            await Task.Delay(200);
+            incident = (await driver.Query(edge()).ListIncidentsAsync(new ListIncidentsRequest { ServiceId = "discord" })).Incidents.FirstOrDefault();
+        }
+
+        Assert.NotNull(incident);
+        var sequenceBefore = (await driver.Query(edge()).ListDisruptionsAsync(new ListDisruptionsRequest())).Disruptions.Count;
+
+        foreach (var host in hosts)
+        {
+            host.Terminate(TimeSpan.FromSeconds(45));
+        }
+
+        hosts.Add(await StartAsync("silo", fast));
+        hosts.Add(await StartAsync("silo", fast));
+        hosts.Add(await StartAsync("edge", fast));
+        await WaitServedAsync(driver, edge(), TimeSpan.FromSeconds(60));
+
+        await AssertCountsEqualAcknowledgementsAsync(driver, edge());
+        var after = await driver.Query(edge()).GetIncidentAsync(new GetIncidentRequest { IncidentId = incident!.IncidentId });
+        Assert.Equal(incident.IncidentId, after.Incident.IncidentId);
+        var disruptions = await driver.Query(edge()).ListDisruptionsAsync(new ListDisruptionsRequest { ServiceId = "discord" });
+        Assert.Contains(disruptions.Disruptions, d => d.Region == "FR");
+        Assert.True(sequenceBefore > 0);
     }
 
     public void Dispose()

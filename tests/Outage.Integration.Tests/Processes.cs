@@ -105,7 +105,7 @@ public sealed class HostProcess : IDisposable
     private readonly Process _process;
     private readonly string _log;
 
-    public HostProcess(string role, string redis, string clusterId)
+    public HostProcess(string role, string redis, string clusterId, IReadOnlyDictionary<string, string>? settings = null)
     {
         GrpcPort = Loopback.FreePort();
         HttpPort = Loopback.FreePort();
@@ -126,6 +126,11 @@ public sealed class HostProcess : IDisposable
         start.Environment["Kestrel__Endpoints__Grpc__Url"] = $"http://127.0.0.1:{GrpcPort}";
         start.Environment["Kestrel__Endpoints__Http__Url"] = $"http://127.0.0.1:{HttpPort}";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
         _process = Process.Start(start)!;
         var writer = new StreamWriter(_log) { AutoFlush = true };
         _process.OutputDataReceived += (_, e) => { lock (writer) { writer.WriteLine(e.Data); } };

@@ -42,6 +42,24 @@ public sealed class IncidentCorrelator(TimeSpan window)
     /// <summary>The open groups.</summary>
     public IEnumerable<GroupIncident> OpenGroups => _open.Values.Select(g => g.Snapshot);
 
+    /// <summary>Restores a group saved earlier (its id, owner, opening time and members) and returns it as it stands.</summary>
+    /// <remarks>An open group takes part in grouping again; a closed one is only returned.</remarks>
+    public GroupIncident Resume(string id, string owner, DateTimeOffset openedAt, IEnumerable<SeriesIncident> members)
+    {
+        var group = new GroupState(id, owner, openedAt);
+        foreach (var member in members)
+        {
+            group.Update(member);
+        }
+
+        if (group.Snapshot.IsOpen && group.Snapshot.Members.Count > 0)
+        {
+            _open[id] = group;
+        }
+
+        return group.Snapshot;
+    }
+
     /// <summary>Records an opened, changed or closed series incident and returns its group as it now stands.</summary>
     public GroupIncident Observe(SeriesIncident incident)
     {

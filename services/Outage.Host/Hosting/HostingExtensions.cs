@@ -94,7 +94,7 @@ internal static class HostingExtensions
     {
         var services = builder.Services;
         var speed = builder.Configuration.GetValue("Outage:Clock:Speed", 1.0);
-        services.TryAddKeyedSingleton(OutageClock.Key, speed == 1.0 ? TimeProvider.System : new ScaledTimeProvider(speed));
+        services.TryAddKeyedSingleton(OutageClock.Key, speed == 1.0 ? TimeProvider.System : new ScaledTimeProvider(speed, builder.Configuration.GetValue<DateTimeOffset?>("Outage:Clock:Epoch")));
         services.AddSingleton(ServiceCatalog.Default);
         services.AddOptions<SeriesOptions>().BindConfiguration(SeriesOptions.Section);
         services.AddOptions<IntakeOptions>().BindConfiguration(IntakeOptions.Section);
