@@ -141,6 +141,21 @@ public sealed class FailoverTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task ASiloWaitsForARedisThatIsBrieflyUnreachableAtStartUp()
+    {
+        _redis.Stop();
+        var silo = new HostProcess("silo", _redis.ConnectionString, _clusterId);
+        _hosts.Add(silo);
+        await Task.Delay(TimeSpan.FromSeconds(6));
+        Assert.False(silo.HasExited, "the silo crashed while Redis was unreachable");
+
+        _redis.Start();
+        await silo.WaitHealthyAsync(TimeSpan.FromSeconds(60));
+        var driver = new LoadDriver(() => [silo.Address]);
+        await WaitServedAsync(driver, silo.Address, TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
     public async Task AFullClusterRestartKeepsCountsIncidentsAndTheDisruptionIndex()
     {
         // The product clock runs 60x, so buckets close every second and the incident opens quickly.

@@ -33,6 +33,12 @@ internal static class HostingExtensions
             throw new InvalidOperationException($"Outage:Role must be 'silo' or 'edge', not '{role}'.");
         }
 
+        if (redis is not null)
+        {
+            var wait = configuration.GetValue("Outage:RedisStartupTimeout", TimeSpan.FromMinutes(5));
+            builder.Services.AddHostedService(sp => new RedisStartupGate(redis, wait, sp.GetRequiredService<ILogger<RedisStartupGate>>()));
+        }
+
         if (role == "edge")
         {
             if (redis is null)
