@@ -118,17 +118,49 @@ internal static class HostingExtensions
             o.EnableDetailedErrors = builder.Environment.IsDevelopment();
         });
         services.AddGrpcReflection();
-        services.AddGrpcHealthChecks().AddCheck("self", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy(), ["live"]);
+        services.AddSingleton<ReadinessCheck>();
+        services.AddGrpcHealthChecks()
+            .AddCheck("self", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy(), [HealthTags.Live])
+            .AddCheck<ReadinessCheck>("ready", tags: [HealthTags.Ready]);
+        services.Configure<global::Grpc.AspNetCore.HealthChecks.GrpcHealthChecksOptions>(o =>
+        {
+            // grpc.health.v1 service names for probes: "live" and "ready"; "" is everything.
+            o.Services.Map(HealthTags.Live, r => r.Tags.Contains(HealthTags.Live));
+            o.Services.Map(HealthTags.Ready, r => r.Tags.Contains(HealthTags.Ready));
+        });
+    }
+
+    /// <summary>Health check tags, also the grpc.health.v1 service names of the probes.</summary>
+    public static class HealthTags
+    {
+        public const string Live = "live";
+        public const string Ready = "ready";
     }
 
     /// <summary>gRPC services, reflection and health on the gRPC endpoint; plain HTTP health on the HTTP/1 endpoint.</summary>
     public static void MapOutageEndpoints(this WebApplication app)
     {
+        // SIGTERM: readiness turns false first, then (after an optional drain delay for load balancers to
+        // notice) Kestrel stops accepting and finishes in-flight calls, the aggregator flushes its pending
+        // reports, and the silo leaves the cluster.
+        var readiness = app.Services.GetRequiredService<ReadinessCheck>();
+        var drain = app.Configuration.GetValue("Outage:DrainDelay", TimeSpan.Zero);
+        app.Lifetime.ApplicationStopping.Register(() =>
+        {
+            readiness.MarkStopping();
+            if (drain > TimeSpan.Zero)
+            {
+                Thread.Sleep(drain);
+            }
+        });
+
         app.MapGrpcService<ReportIntakeGrpcService>();
         app.MapGrpcService<StatusQueryGrpcService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         app.MapHealthChecks("/healthz");
+        app.MapHealthChecks("/healthz/live", new() { Predicate = r => r.Tags.Contains(HealthTags.Live) });
+        app.MapHealthChecks("/healthz/ready", new() { Predicate = r => r.Tags.Contains(HealthTags.Ready) });
         app.MapGet("/", () => "Outage: gRPC on the Grpc endpoint (outage.v1.ReportIntakeService, outage.v1.StatusQueryService).");
     }
 }
