@@ -1,6 +1,7 @@
 using Outage.Host.Hosting;
 
-var builder = WebApplication.CreateBuilder(args);
+// appsettings.json is read from the application's folder whatever the working directory.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddOutageCluster();
 builder.AddOutageServices();
 
