@@ -215,6 +215,7 @@ public sealed partial class SeriesGrain(
     private async Task TickAsync()
     {
         await CloseFinishedBucketsAsync();
+        await FlushRollupAsync(); // a roll-up left pending by a failed call is delivered without waiting for the next report
         if (_live.Level != DisruptionLevel.Normal)
         {
             // A disrupted series must stay active to see its own recovery even if nobody reports any more.
