@@ -24,7 +24,13 @@ root.SetAction(async (parse, ct) =>
     var duration = TimeSpan.FromSeconds(parse.GetValue(seconds));
     var services = new[] { "facebook", "instagram", "whatsapp", "messenger", "x", "youtube", "gmail", "discord", "steam", "telegram" };
     var regions = new[] { "US", "DE", "NL", "GB", "BR", "IN", "FR", "JP", "SE", "PL" };
-    var keys = Enumerable.Range(0, parse.GetValue(series)).Select(i => (services[i % services.Length], regions[i / services.Length % regions.Length])).ToArray();
+    // The first 100 series are countries; beyond that, subdivisions ("US-0A1") so that tens of thousands of distinct series exist.
+    var keys = Enumerable.Range(0, parse.GetValue(series)).Select(i =>
+    {
+        var country = regions[i / services.Length % regions.Length];
+        var block = i / (services.Length * regions.Length);
+        return (services[i % services.Length], block == 0 ? country : $"{country}-{Convert.ToString(block, 16).ToUpperInvariant()}");
+    }).ToArray();
     var run = Guid.NewGuid().ToString("N")[..8];
     long sent = 0, failed = 0, sequence = 0;
     var latencies = new List<double>[parse.GetValue(connections)];
