@@ -249,8 +249,17 @@ public sealed partial class SeriesGrain(
 
         while (s.OpenStart + width <= now)
         {
-            var assessment = _detector.Step(OpenBucket());
-            s.Timeline.Add(new TimelinePoint(s.OpenStart, s.OpenReports, (float)assessment.ExpectedInBucket, assessment.Level));
+            // The bucket's own state moves on before any call to another grain, so a failed call (a silo
+            // going away) cannot leave the detector and the open bucket out of step.
+            var bucket = OpenBucket();
+            var assessment = _detector.Step(bucket);
+            s.Timeline.Add(new TimelinePoint(bucket.Start, bucket.Count, (float)assessment.ExpectedInBucket, assessment.Level));
+            s.OpenReports = 0;
+            s.OpenCategories = new Dictionary<string, int>(StringComparer.Ordinal);
+            // After a long idle spell, jump to the current bucket: the detector fills the gap with empty buckets.
+            var next = s.OpenStart + width;
+            s.OpenStart = next + width <= now ? BucketStart(now) : next;
+
             if (_tracker.Observe(assessment) is { } incident)
             {
                 var view = ToView(incident);
@@ -259,11 +268,6 @@ public sealed partial class SeriesGrain(
             }
 
             await PublishAsync(assessment, s.Incident?.Id ?? "");
-            s.OpenReports = 0;
-            s.OpenCategories.Clear();
-            // After a long idle spell, jump to the current bucket: the detector fills the gap with empty buckets.
-            var next = s.OpenStart + width;
-            s.OpenStart = next + width <= now ? BucketStart(now) : next;
         }
 
         if (_live.Level != DisruptionLevel.Normal)
@@ -285,15 +289,17 @@ public sealed partial class SeriesGrain(
     private async Task PublishAsync(SeriesAssessment assessment, string incidentId)
     {
         _live = SeriesStatusView.From(_serviceId, _region, assessment, incidentId);
-        var previous = _published;
-        _published = (_live.Level, _live.Recovering, incidentId);
+        var current = (_live.Level, _live.Recovering, incidentId);
         // A change is a new level, or, while disrupted, the recovering flag or the incident changing.
-        var changed = _published.Level != previous.Level
-            || (_published.Level != DisruptionLevel.Normal && _published != previous);
+        var changed = current.Level != _published.Level
+            || (current.Level != DisruptionLevel.Normal && current != _published);
         if (changed)
         {
-            await GrainFactory.GetGrain<IStatusFeedGrain>(0).PublishAsync(_live, previous.Level);
+            await GrainFactory.GetGrain<IStatusFeedGrain>(0).PublishAsync(_live, _published.Level);
         }
+
+        // Only once the feed has it: a failed publish is retried with the next assessment.
+        _published = current;
     }
 
     private void Prune(DateTimeOffset now)
