@@ -61,6 +61,9 @@ internal sealed class LoadDriver(Func<IReadOnlyList<string>> endpoints)
             });
         }
 
+        // Retry for up to 90 s: membership takes 10 to 15 s to declare a killed silo dead, and quick
+        // UNAVAILABLE answers in the meantime must not exhaust a count-based budget.
+        var giveUp = DateTime.UtcNow.AddSeconds(90);
         for (var attempt = 0; ; attempt++)
         {
             var live = endpoints();
@@ -85,7 +88,7 @@ internal sealed class LoadDriver(Func<IReadOnlyList<string>> endpoints)
 
                 return;
             }
-            catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Internal or StatusCode.Unknown && attempt < 30)
+            catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Internal or StatusCode.Unknown && DateTime.UtcNow < giveUp)
             {
                 Interlocked.Increment(ref Retries);
                 await Task.Delay(300);
