@@ -25,16 +25,12 @@ public class OutageHostFactory : WebApplicationFactory<Program>
         builder.UseSetting("Orleans:SiloPort", FreePort().ToString());
         builder.UseSetting("Orleans:GatewayPort", FreePort().ToString());
         builder.UseSetting("Orleans:ClusterId", "test-" + Guid.NewGuid().ToString("N"));
-        builder.UseSetting("Outage:Intake:FlushInterval", FlushInterval);
         builder.ConfigureServices(services =>
         {
             services.RemoveAllKeyed<TimeProvider>(OutageClock.Key);
             services.AddKeyedSingleton<TimeProvider>(OutageClock.Key, Clock);
         });
     }
-
-    /// <summary>How often the aggregator flushes.</summary>
-    protected virtual string FlushInterval => "00:00:00.020";
 
     /// <summary>A gRPC channel over the TestServer's HTTP/2 handler.</summary>
     public GrpcChannel Channel() =>

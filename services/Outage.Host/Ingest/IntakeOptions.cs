@@ -6,10 +6,7 @@ public sealed class IntakeOptions
     /// <summary>The configuration section.</summary>
     public const string Section = "Outage:Intake";
 
-    /// <summary>How often pending reports are handed to their series grains (default 50 ms).</summary>
-    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(50);
-
-    /// <summary>A series' pending reports are handed over at once when this many are waiting.</summary>
+    /// <summary>Most reports handed to a series grain in one call (a larger queue is handed over in several).</summary>
     public int MaxBatch { get; set; } = 2000;
 
     /// <summary>

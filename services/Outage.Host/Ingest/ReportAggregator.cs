@@ -5,109 +5,121 @@ using Outage.Grains;
 namespace Outage.Host.Ingest;
 
 /// <summary>
-/// Pre-aggregates reports in this process: reports for one series are handed to its grain in one call
-/// per flush interval (or when a batch fills), not one call per report, and every caller gets its own
-/// report's outcome once the grain has decided.
+/// Pre-aggregates reports in this process by group commit: each series has at most one grain call in
+/// flight from this process, and the reports that arrive meanwhile form the next batch. A quiet series
+/// is answered after one grain call; a hot one is handed batches as large as its load (up to
+/// <see cref="IntakeOptions.MaxBatch"/>), so the call rate per grain stays a few per second per process
+/// whatever the report rate. Every caller gets its own report's outcome once the grain has decided.
 /// </summary>
 /// <remarks>
 /// A plain in-process service rather than a [StatelessWorker] grain: it has no activation that could
 /// be collected with counts still pending, and it runs unchanged in a silo and in an edge (Orleans
-/// client). On shutdown it flushes everything pending before the process leaves.
+/// client). On shutdown it waits until everything pending has been handed over.
 /// </remarks>
 public sealed partial class ReportAggregator(IGrainFactory grains, IOptions<IntakeOptions> options, ILogger<ReportAggregator> logger)
-    : BackgroundService
+    : IHostedService
 {
-    private readonly IntakeOptions _options = options.Value;
+    private readonly int _maxBatch = options.Value.MaxBatch;
     private readonly ConcurrentDictionary<string, Pending> _pending = new(StringComparer.Ordinal);
 
     /// <summary>Queues a validated report for its series and completes with the grain's outcome.</summary>
     public Task<IngestOutcome> SubmitAsync(string seriesKey, IngestItem item)
     {
-        var pending = _pending.GetOrAdd(seriesKey, _ => new Pending());
+        var pending = _pending.GetOrAdd(seriesKey, static _ => new Pending());
         var waiter = new TaskCompletionSource<IngestOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
-        bool full;
         lock (pending)
         {
             pending.Items.Add(item);
             pending.Waiters.Add(waiter);
-            full = pending.Items.Count >= _options.MaxBatch;
-        }
-
-        if (full)
-        {
-            _ = FlushAsync(seriesKey, pending);
+            if (!pending.Draining)
+            {
+                pending.Draining = true;
+                pending.Drain = Task.Run(() => DrainAsync(seriesKey, pending));
+            }
         }
 
         return waiter.Task;
     }
 
     /// <inheritdoc />
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(_options.FlushInterval);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                await FlushAllAsync();
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <inheritdoc />
-    public override async Task StopAsync(CancellationToken cancellationToken)
+    public Task StopAsync(CancellationToken cancellationToken) =>
+        // Nothing accepted is lost: every queued report is handed over before the process leaves.
+        WhenDrainedAsync();
+
+    /// <summary>Completes when every report queued so far has been handed to its grain and answered.</summary>
+    public Task WhenDrainedAsync()
     {
-        await base.StopAsync(cancellationToken);
-        // Nothing accepted is lost: hand over whatever is still pending before the process leaves.
-        await FlushAllAsync();
+        var drains = new List<Task>();
+        foreach (var pending in _pending.Values)
+        {
+            lock (pending)
+            {
+                drains.Add(pending.Drain);
+            }
+        }
+
+        return Task.WhenAll(drains);
     }
 
-    /// <summary>Hands every pending batch to its grain now.</summary>
-    public Task FlushAllAsync() => Task.WhenAll(_pending.Select(p => FlushAsync(p.Key, p.Value)));
-
-    private async Task FlushAsync(string seriesKey, Pending pending)
+    /// <summary>Hands the series' queued reports to its grain, one call at a time, until none are left.</summary>
+    private async Task DrainAsync(string seriesKey, Pending pending)
     {
-        List<IngestItem> items;
-        List<TaskCompletionSource<IngestOutcome>> waiters;
-        lock (pending)
+        var grain = grains.GetGrain<ISeriesGrain>(seriesKey);
+        while (true)
         {
-            if (pending.Items.Count == 0)
+            IngestItem[] items;
+            TaskCompletionSource<IngestOutcome>[] waiters;
+            lock (pending)
             {
-                return;
+                if (pending.Items.Count == 0)
+                {
+                    pending.Draining = false;
+                    return;
+                }
+
+                var take = Math.Min(pending.Items.Count, _maxBatch);
+                items = pending.Items.GetRange(0, take).ToArray();
+                waiters = pending.Waiters.GetRange(0, take).ToArray();
+                pending.Items.RemoveRange(0, take);
+                pending.Waiters.RemoveRange(0, take);
             }
 
-            (items, waiters) = (pending.Items, pending.Waiters);
-            (pending.Items, pending.Waiters) = ([], []);
-        }
-
-        try
-        {
-            var outcomes = await grains.GetGrain<ISeriesGrain>(seriesKey).IngestAsync([.. items]);
-            for (var i = 0; i < waiters.Count; i++)
+            try
             {
-                waiters[i].TrySetResult(outcomes[i]);
+                var outcomes = await grain.IngestAsync(items);
+                for (var i = 0; i < waiters.Length; i++)
+                {
+                    waiters[i].TrySetResult(outcomes[i]);
+                }
             }
-        }
-        catch (Exception e)
-        {
-            LogFlushFailed(logger, e, seriesKey, items.Count);
-            foreach (var waiter in waiters)
+            catch (Exception e)
             {
-                waiter.TrySetException(e);
+                LogHandOverFailed(logger, e, seriesKey, items.Length);
+                foreach (var waiter in waiters)
+                {
+                    waiter.TrySetException(e);
+                }
             }
         }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Handing {Count} reports to series {Series} failed; the callers are told to retry.")]
-    private static partial void LogFlushFailed(ILogger logger, Exception exception, string series, int count);
+    private static partial void LogHandOverFailed(ILogger logger, Exception exception, string series, int count);
 
+    /// <summary>One series' queue; guarded by locking the instance.</summary>
     private sealed class Pending
     {
-        public List<IngestItem> Items { get; set; } = [];
+        public List<IngestItem> Items { get; } = [];
 
-        public List<TaskCompletionSource<IngestOutcome>> Waiters { get; set; } = [];
+        public List<TaskCompletionSource<IngestOutcome>> Waiters { get; } = [];
+
+        /// <summary>True while a drain loop owns this queue.</summary>
+        public bool Draining { get; set; }
+
+        /// <summary>The latest drain loop (completed when idle).</summary>
+        public Task Drain { get; set; } = Task.CompletedTask;
     }
 }
