@@ -21,9 +21,16 @@ public sealed class SeriesOptions
     public TimeSpan TimelineRetention { get; set; } = TimeSpan.FromHours(24);
 
     /// <summary>
-    /// True (the default): a batch's outcomes are returned only after the series state (counts and dedupe)
-    /// is written to grain storage, so ACCEPTED survives the loss of the silo. One write per series per
-    /// batch, not per report. False: state is written at bucket close and on deactivation only.
+    /// Most report ids, and most devices, a series remembers per dedupe generation (default 1,048,576):
+    /// the bound on dedupe memory under a flood of new devices. Past it, reports are still counted.
+    /// </summary>
+    public int DedupeCapacity { get; set; } = 1 << 20;
+
+    /// <summary>
+    /// True (the default): with a durable journal (production mode), a batch's outcomes are returned only
+    /// after its change (counts, report ids, devices, roll-up) is appended to the series journal, so
+    /// ACCEPTED survives the loss of the silo: one small append per series per batch, not per report.
+    /// False: state is written at bucket close and on deactivation only.
     /// </summary>
     public bool DurableAcknowledgement { get; set; } = true;
 

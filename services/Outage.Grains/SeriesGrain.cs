@@ -18,12 +18,15 @@ namespace Outage.Grains;
 [Orleans.Placement.RandomPlacement]
 public sealed partial class SeriesGrain(
     [PersistentState("series", StorageNames.State)] IPersistentState<SeriesState> state,
+    ISeriesJournal journal,
     ServiceCatalog catalog,
     [Microsoft.Extensions.DependencyInjection.FromKeyedServices(OutageClock.Key)] TimeProvider time,
     IOptions<SeriesOptions> options,
     ILogger<SeriesGrain> logger) : Grain, ISeriesGrain
 {
     private readonly SeriesOptions _options = options.Value;
+    private readonly string _activation = Guid.NewGuid().ToString("N");
+    private bool _journaling;
     private string _serviceId = "";
     private string _region = "";
     private string? _parentKey;
@@ -36,13 +39,22 @@ public sealed partial class SeriesGrain(
     public static string Key(string serviceId, string region) => region.Length == 0 ? serviceId : $"{serviceId}/{region}";
 
     /// <inheritdoc />
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var key = this.GetPrimaryKeyString();
         var slash = key.IndexOf('/');
         (_serviceId, _region) = slash < 0 ? (key, Regions.World) : (key[..slash], key[(slash + 1)..]);
         var service = catalog.Find(_serviceId) ?? throw new InvalidOperationException($"Unknown service '{_serviceId}'.");
         _parentKey = Regions.Parent(_region) is { } parent ? Key(_serviceId, parent) : null;
+        _journaling = _options.DurableAcknowledgement && journal.IsDurable;
+        IReadOnlyList<SeriesChange> unsaved = [];
+        if (_journaling)
+        {
+            // Fence off any older activation first, then read the snapshot and the changes after it.
+            await journal.ClaimAsync(key, _activation);
+            await state.ReadStateAsync();
+            unsaved = await journal.ReadAsync(key, state.State.ChangeSequence);
+        }
 
         var settings = _options.DetectorSettings(service.MinDistinctReporters);
         _detector = state.State.Detector is { } saved ? Restore(settings, saved) : new SeriesDetector(settings);
@@ -52,14 +64,24 @@ public sealed partial class SeriesGrain(
         if (s.OpenStart == default)
         {
             s.OpenStart = BucketStart(now);
-            s.ReportIdsSince = now;
         }
 
         _live = SeriesStatusView.Quiet(_serviceId, _region, now);
         _published = (_detector.Level, false, s.Incident?.Id ?? "");
+        foreach (var change in unsaved)
+        {
+            // Acknowledged batches the last snapshot does not hold: counted again in the bucket they belonged to.
+            await CloseBucketsUntilAsync(change.Bucket);
+            s.Apply(change, _parentKey is not null, _options.DedupeCapacity);
+        }
+
+        if (unsaved.Count > 0)
+        {
+            LogReplayed(logger, key, unsaved.Count);
+        }
+
         var tick = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(1).Ticks, _options.BucketWidth.Ticks / 10));
         this.RegisterGrainTimer(_ => TickAsync(), new GrainTimerCreationOptions(tick, tick) { Interleave = false });
-        return Task.CompletedTask;
     }
 
     private SeriesDetector Restore(DetectorSettings settings, byte[] saved)
@@ -78,47 +100,10 @@ public sealed partial class SeriesGrain(
     /// <inheritdoc />
     public async Task<IngestOutcome[]> IngestAsync(IngestItem[] items)
     {
-        await CloseFinishedBucketsAsync();
+        await CloseBucketsUntilAsync(time.GetUtcNow());
         await FlushRollupAsync();
-        var s = state.State;
-        var now = time.GetUtcNow();
-        var dedupeSince = (now - _options.DeviceDedupeWindow).UtcTicks;
-        var outcomes = new IngestOutcome[items.Length];
-        var accepted = 0;
-        var categories = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 0; i < items.Length; i++)
-        {
-            var item = items[i];
-            if (s.ReportIds.Contains(item.ReportId) || s.PreviousReportIds.Contains(item.ReportId))
-            {
-                outcomes[i] = IngestOutcome.Duplicate;
-                continue;
-            }
-
-            s.ReportIds.Add(item.ReportId);
-            if (s.Devices.TryGetValue(item.Device, out var counted) && counted >= dedupeSince)
-            {
-                outcomes[i] = IngestOutcome.DeviceAlreadyCounted;
-                continue;
-            }
-
-            s.Devices[item.Device] = now.UtcTicks;
-            outcomes[i] = IngestOutcome.Accepted;
-            accepted++;
-            categories[item.Category] = categories.GetValueOrDefault(item.Category) + 1;
-        }
-
-        if (accepted > 0)
-        {
-            Count(accepted, categories);
-        }
-
-        if (_options.DurableAcknowledgement)
-        {
-            // Group commit: the whole batch's counts, dedupe entries and roll-up in one write, before anyone is told ACCEPTED.
-            await SaveAsync();
-        }
-
+        var (outcomes, change) = state.State.Decide(items);
+        await CommitAsync(change);
         await FlushRollupAsync();
         await PreviewAsync();
         return outcomes;
@@ -127,29 +112,50 @@ public sealed partial class SeriesGrain(
     /// <inheritdoc />
     public async Task AddRollupAsync(string child, long sequence, int reports, Dictionary<string, int> categories)
     {
-        await CloseFinishedBucketsAsync();
+        await CloseBucketsUntilAsync(time.GetUtcNow());
         await FlushRollupAsync();
-        var s = state.State;
-        if (s.ChildSequences.TryGetValue(child, out var applied) && sequence <= applied)
+        if (state.State.DecideRollup(child, sequence, reports, categories) is not { } change)
         {
             return; // resent after a lost answer: already counted
         }
 
-        s.ChildSequences[child] = sequence;
-        Count(reports, categories);
-        if (_options.DurableAcknowledgement)
-        {
-            await SaveAsync();
-        }
-
+        await CommitAsync(change);
         await FlushRollupAsync();
         await PreviewAsync();
+    }
+
+    /// <summary>
+    /// Journals the change (when the acknowledgement is durable) and only then applies it: a failed
+    /// append leaves the state untouched and the callers are told to retry.
+    /// </summary>
+    private async Task CommitAsync(SeriesChange change)
+    {
+        if (change.IsEmpty)
+        {
+            return;
+        }
+
+        if (_journaling)
+        {
+            try
+            {
+                await journal.AppendAsync(this.GetPrimaryKeyString(), _activation, change);
+            }
+            catch (Orleans.Storage.InconsistentStateException)
+            {
+                // A newer activation owns this series (a failover raced us): leave, and let the retry reach it.
+                DeactivateOnIdle();
+                throw;
+            }
+        }
+
+        state.State.Apply(change, _parentKey is not null, _options.DedupeCapacity);
     }
 
     /// <inheritdoc />
     public async Task<SeriesStatusView> RefreshAsync()
     {
-        await CloseFinishedBucketsAsync();
+        await CloseBucketsUntilAsync(time.GetUtcNow());
         if (state.State.OpenReports == 0)
         {
             return _live;
@@ -172,23 +178,6 @@ public sealed partial class SeriesGrain(
         var points = s.Timeline.Where(p => p.Start >= from).ToList();
         points.Add(new TimelinePoint(s.OpenStart, s.OpenReports, (float)_detector.Baseline.Expected(s.OpenStart, _options.BucketWidth.TotalMinutes), _live.Level));
         return Task.FromResult(points.ToArray());
-    }
-
-    /// <summary>Adds accepted reports to the open bucket and queues them for the parent series.</summary>
-    private void Count(int reports, Dictionary<string, int> categories)
-    {
-        var s = state.State;
-        s.OpenReports += reports;
-        foreach (var (category, n) in categories)
-        {
-            s.OpenCategories[category] = s.OpenCategories.GetValueOrDefault(category) + n;
-        }
-
-        if (_parentKey is not null)
-        {
-            // FlushRollupAsync ran first, so no roll-up is pending here.
-            s.PendingRollup = new RollupDelta(++s.RollupSequence, reports, categories);
-        }
     }
 
     /// <summary>Hands the pending roll-up to the parent; it stays pending (and saved) until the parent confirms.</summary>
@@ -214,7 +203,7 @@ public sealed partial class SeriesGrain(
 
     private async Task TickAsync()
     {
-        await CloseFinishedBucketsAsync();
+        await CloseBucketsUntilAsync(time.GetUtcNow());
         await FlushRollupAsync(); // a roll-up left pending by a failed call is delivered without waiting for the next report
         if (_live.Level != DisruptionLevel.Normal)
         {
@@ -226,7 +215,7 @@ public sealed partial class SeriesGrain(
     /// <inheritdoc />
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        // Without the durable acknowledgement the open bucket and dedupe sets live in memory between bucket closes: keep them.
+        // The open bucket and dedupe sets live in memory (and the journal) between bucket closes: keep them.
         try
         {
             await SaveAsync();
@@ -237,10 +226,10 @@ public sealed partial class SeriesGrain(
         }
     }
 
-    private async Task CloseFinishedBucketsAsync()
+    /// <summary>Steps the detector on every bucket that ended by <paramref name="now"/>, then snapshots the state.</summary>
+    private async Task CloseBucketsUntilAsync(DateTimeOffset now)
     {
         var s = state.State;
-        var now = time.GetUtcNow();
         var width = _options.BucketWidth;
         if (s.OpenStart + width > now)
         {
@@ -280,10 +269,25 @@ public sealed partial class SeriesGrain(
         await SaveAsync();
     }
 
-    private Task SaveAsync()
+    /// <summary>Writes the snapshot, then drops the journaled changes it now holds.</summary>
+    private async Task SaveAsync()
     {
-        state.State.Detector = _detector.Save();
-        return state.WriteStateAsync();
+        var s = state.State;
+        s.Detector = _detector.Save();
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch (Orleans.Storage.InconsistentStateException)
+        {
+            DeactivateOnIdle(); // another activation wrote this series since we read it: leave, the retry reaches it
+            throw;
+        }
+
+        if (_journaling)
+        {
+            await journal.TrimAsync(this.GetPrimaryKeyString(), _activation, s.ChangeSequence);
+        }
     }
 
     private async Task PublishAsync(SeriesAssessment assessment, string incidentId)
@@ -309,18 +313,7 @@ public sealed partial class SeriesGrain(
         var stale = s.Timeline.FindIndex(p => p.Start >= oldest);
         s.Timeline.RemoveRange(0, stale < 0 ? s.Timeline.Count : stale);
 
-        var deviceCutoff = (now - _options.DeviceDedupeWindow).UtcTicks;
-        foreach (var device in s.Devices.Where(d => d.Value < deviceCutoff).Select(d => d.Key).ToList())
-        {
-            s.Devices.Remove(device);
-        }
-
-        if (now - s.ReportIdsSince >= _options.ReportIdRetention)
-        {
-            (s.PreviousReportIds, s.ReportIds) = (s.ReportIds, s.PreviousReportIds);
-            s.ReportIds.Clear();
-            s.ReportIdsSince = now;
-        }
+        s.RotateDedupe(now, _options.ReportIdRetention, _options.DeviceDedupeWindow);
     }
 
     private BucketObservation OpenBucket()
@@ -347,6 +340,9 @@ public sealed partial class SeriesGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Series {Series}: state not saved on deactivation ({Reason}).")]
     private static partial void LogSaveOnDeactivationFailed(ILogger logger, Exception exception, string series, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Series {Series}: {Count} journaled changes replayed onto the last snapshot (the previous activation ended without saving).")]
+    private static partial void LogReplayed(ILogger logger, string series, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Series {Series}: saved detector state discarded ({Reason}); relearning.")]
     private static partial void LogStateDiscarded(ILogger logger, string series, string reason);

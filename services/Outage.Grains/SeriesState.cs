@@ -1,9 +1,22 @@
+using Outage.Grains.Dedupe;
+
 namespace Outage.Grains;
 
-/// <summary>The persisted state of a series grain: small, bounded, and named by alias rather than CLR type.</summary>
+/// <summary>
+/// The persisted state of a series grain: small, bounded, and named by alias rather than CLR type. It is
+/// written whole as a snapshot at every bucket close and on deactivation; between snapshots each batch's
+/// effect is a <see cref="SeriesChange"/>, journaled before it is acknowledged and replayed onto the last
+/// snapshot after a crash. Live batches and replays go through the same <see cref="Apply"/>.
+/// </summary>
 [GenerateSerializer, Alias("outage.SeriesState")]
 public sealed class SeriesState
 {
+    /// <summary>Generations of the report-id set: ids are remembered for one to two retention periods.</summary>
+    public const int ReportIdGenerations = 2;
+
+    /// <summary>Generations of the device set: devices are remembered for the dedupe window to 4/3 of it.</summary>
+    public const int DeviceGenerations = 4;
+
     /// <summary>The detector's own versioned binary state.</summary>
     [Id(0)] public byte[]? Detector { get; set; }
 
@@ -19,17 +32,7 @@ public sealed class SeriesState
     /// <summary>Closed buckets, oldest first, bounded by the timeline retention.</summary>
     [Id(4)] public List<TimelinePoint> Timeline { get; set; } = [];
 
-    /// <summary>Report ids seen in the current retention period.</summary>
-    [Id(5)] public HashSet<ulong> ReportIds { get; set; } = [];
-
-    /// <summary>Report ids seen in the previous retention period.</summary>
-    [Id(6)] public HashSet<ulong> PreviousReportIds { get; set; } = [];
-
-    /// <summary>When the current report-id period began.</summary>
-    [Id(7)] public DateTimeOffset ReportIdsSince { get; set; }
-
-    /// <summary>Devices with a counted report, and when (ticks), within the dedupe window.</summary>
-    [Id(8)] public Dictionary<ulong, long> Devices { get; set; } = [];
+    // Ids 5 to 8 held exact report-id and device sets in earlier versions; they are no longer read.
 
     /// <summary>The open incident of this series, if any.</summary>
     [Id(9)] public IncidentView? Incident { get; set; }
@@ -42,6 +45,105 @@ public sealed class SeriesState
 
     /// <summary>For a parent: the last roll-up sequence applied from each child, so a resent roll-up counts once.</summary>
     [Id(12)] public Dictionary<string, long> ChildSequences { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Report ids seen (every report not itself a duplicate), for idempotent retries.</summary>
+    [Id(13)] public RotatingFingerprintSet ReportIds { get; set; } = new(ReportIdGenerations, default);
+
+    /// <summary>Devices with a counted report within the dedupe window.</summary>
+    [Id(14)] public RotatingFingerprintSet Devices { get; set; } = new(DeviceGenerations, default);
+
+    /// <summary>Sequence number of the last change applied (journaled changes after it are replayed).</summary>
+    [Id(15)] public long ChangeSequence { get; set; }
+
+    /// <summary>
+    /// Decides each report's outcome against the dedupe sets (and against the batch itself) without
+    /// changing anything; the change to apply is returned alongside.
+    /// </summary>
+    public (IngestOutcome[] Outcomes, SeriesChange Change) Decide(IReadOnlyList<IngestItem> items)
+    {
+        var outcomes = new IngestOutcome[items.Count];
+        var reportIds = new List<ulong>(items.Count);
+        var devices = new List<ulong>(items.Count);
+        var categories = new Dictionary<string, int>(StringComparer.Ordinal);
+        var batchIds = new HashSet<ulong>(items.Count);
+        var batchDevices = new HashSet<ulong>(items.Count);
+        for (var i = 0; i < items.Count; i++)
+        {
+            var item = items[i];
+            if (ReportIds.Contains(item.ReportId) || !batchIds.Add(item.ReportId))
+            {
+                outcomes[i] = IngestOutcome.Duplicate;
+                continue;
+            }
+
+            reportIds.Add(item.ReportId);
+            if (Devices.Contains(item.Device) || !batchDevices.Add(item.Device))
+            {
+                outcomes[i] = IngestOutcome.DeviceAlreadyCounted;
+                continue;
+            }
+
+            devices.Add(item.Device);
+            categories[item.Category] = categories.GetValueOrDefault(item.Category) + 1;
+            outcomes[i] = IngestOutcome.Accepted;
+        }
+
+        return (outcomes, new SeriesChange(ChangeSequence + 1, OpenStart, [.. reportIds], [.. devices], devices.Count, categories, null, 0));
+    }
+
+    /// <summary>The change that adds a child's roll-up, or null when that roll-up was applied already (a resend).</summary>
+    public SeriesChange? DecideRollup(string child, long sequence, int reports, Dictionary<string, int> categories) =>
+        ChildSequences.TryGetValue(child, out var applied) && sequence <= applied
+            ? null
+            : new SeriesChange(ChangeSequence + 1, OpenStart, [], [], reports, categories, child, sequence);
+
+    /// <summary>
+    /// Applies a change: remembers its report ids and devices, counts its reports in the open bucket and
+    /// (when the series has a parent) queues them as the pending roll-up. The caller has delivered any
+    /// earlier pending roll-up first, so at most one is ever pending.
+    /// </summary>
+    public void Apply(SeriesChange change, bool hasParent, int dedupeCapacity)
+    {
+        foreach (var id in change.ReportIds)
+        {
+            ReportIds.Add(id, dedupeCapacity);
+        }
+
+        foreach (var device in change.Devices)
+        {
+            // Past the capacity a device is not remembered; its report still counts (fail open).
+            Devices.Add(device, dedupeCapacity);
+        }
+
+        if (change.Child is not null)
+        {
+            ChildSequences[change.Child] = change.ChildSequence;
+        }
+
+        ChangeSequence = change.Sequence;
+        if (change.Reports == 0)
+        {
+            return;
+        }
+
+        OpenReports += change.Reports;
+        foreach (var (category, n) in change.Categories)
+        {
+            OpenCategories[category] = OpenCategories.GetValueOrDefault(category) + n;
+        }
+
+        if (hasParent)
+        {
+            PendingRollup = new RollupDelta(++RollupSequence, change.Reports, change.Categories);
+        }
+    }
+
+    /// <summary>Drops report ids and devices older than their windows (a generation at a time).</summary>
+    public void RotateDedupe(DateTimeOffset now, TimeSpan reportIdRetention, TimeSpan deviceWindow)
+    {
+        ReportIds.Rotate(now, reportIdRetention * (ReportIdGenerations - 1));
+        Devices.Rotate(now, deviceWindow);
+    }
 }
 
 /// <summary>Counts a child series hands to its parent.</summary>
@@ -50,3 +152,22 @@ public sealed record RollupDelta(
     [property: Id(0)] long Sequence,
     [property: Id(1)] int Reports,
     [property: Id(2)] Dictionary<string, int> Categories);
+
+/// <summary>
+/// One batch's effect on a series (reports from clients, or a roll-up from a child): what
+/// <see cref="SeriesState.Apply"/> does, journaled before the batch is acknowledged.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("outage.SeriesChange")]
+public sealed record SeriesChange(
+    [property: Id(0)] long Sequence,
+    [property: Id(1)] DateTimeOffset Bucket,
+    [property: Id(2)] ulong[] ReportIds,
+    [property: Id(3)] ulong[] Devices,
+    [property: Id(4)] int Reports,
+    [property: Id(5)] Dictionary<string, int> Categories,
+    [property: Id(6)] string? Child,
+    [property: Id(7)] long ChildSequence)
+{
+    /// <summary>True when applying it changes nothing but the sequence number.</summary>
+    public bool IsEmpty => ReportIds.Length == 0 && Child is null;
+}

@@ -28,7 +28,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     {
         public void Configure(ISiloBuilder silo)
         {
-            silo.AddMemoryGrainStorage(StorageNames.State);
+            silo.AddOutageMemoryStorage();
             silo.Services.AddSingleton(ServiceCatalog.Default);
             silo.Services.AddKeyedSingleton<TimeProvider>(OutageClock.Key, Clock);
             silo.Services.AddOptions<SeriesOptions>();

@@ -88,6 +88,8 @@ public sealed class FailoverTests(ITestOutputHelper output) : IDisposable
 
         await AssertCountsEqualAcknowledgementsAsync(driver, edge.Address);
         Assert.Equal(20_000, driver.Accepted + driver.DuplicatesOnRetry);
+        // The killed silo's series had acknowledged batches newer than their last snapshot: the survivors replayed them from the journal.
+        Assert.Contains(silos[1..], s => s.LogText().Contains("journaled changes replayed", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -147,6 +147,13 @@ public sealed class HostProcess : IDisposable
 
     public string Address => $"http://127.0.0.1:{GrpcPort}";
 
+    /// <summary>What the process has logged so far (warnings and above).</summary>
+    public string LogText()
+    {
+        using var reader = new StreamReader(new FileStream(_log, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
+        return reader.ReadToEnd();
+    }
+
     public bool HasExited => _process.HasExited;
 
     /// <summary>Waits until /healthz answers.</summary>

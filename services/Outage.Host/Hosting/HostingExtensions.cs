@@ -5,6 +5,7 @@ using Orleans.Storage;
 using Outage.Grains;
 using Outage.Host.Grpc;
 using Outage.Host.Ingest;
+using Outage.Host.Storage;
 using Outage.Host.Watch;
 using StackExchange.Redis;
 
@@ -62,7 +63,7 @@ internal static class HostingExtensions
             if (redis is null)
             {
                 silo.UseLocalhostClustering(siloPort, gatewayPort);
-                silo.AddMemoryGrainStorage(StorageNames.State);
+                silo.AddOutageMemoryStorage();
                 return;
             }
 
@@ -73,11 +74,15 @@ internal static class HostingExtensions
             silo.AddRedisGrainStorage(StorageNames.State, options => options.Configure<IServiceProvider>((o, services) =>
             {
                 o.ConfigurationOptions = RedisOptions(redis);
-                // Orleans' binary serializer writes the [Alias] of stored types, never a CLR type name, so
-                // renaming a C# type does not break stored state (the default JSON serializer would).
-                o.GrainStorageSerializer = services.GetRequiredService<OrleansGrainStorageSerializer>();
+                o.GrainStorageSerializer = StorageRegistration.StateSerializer(services);
             }));
             silo.Services.AddSingleton<OrleansGrainStorageSerializer>();
+            // Snapshots in grain storage, and between them each batch's change in the series journal.
+            silo.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(RedisOptions(redis)));
+            silo.Services.AddSingleton<ISeriesJournal>(services => new RedisSeriesJournal(
+                services.GetRequiredService<IConnectionMultiplexer>(),
+                services.GetRequiredService<Orleans.Serialization.Serializer<SeriesChange>>(),
+                services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ClusterOptions>>().Value.ServiceId));
         });
     }
 

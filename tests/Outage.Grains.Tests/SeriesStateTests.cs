@@ -1,0 +1,92 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
+
+namespace Outage.Grains.Tests;
+
+public class SeriesStateTests
+{
+    private static readonly DateTimeOffset Bucket = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
+
+    private static IngestItem Item(ulong id, ulong device, string category = "login") => new(id, device + (1UL << 40), category);
+
+    [Fact]
+    public void DecidingChangesNothingAndAppliesOutcomesWithinTheBatch()
+    {
+        var state = new SeriesState { OpenStart = Bucket };
+        var (outcomes, change) = state.Decide([Item(1, 1), Item(1, 2), Item(2, 1), Item(3, 3, "feed")]);
+
+        Assert.Equal([IngestOutcome.Accepted, IngestOutcome.Duplicate, IngestOutcome.DeviceAlreadyCounted, IngestOutcome.Accepted], outcomes);
+        Assert.Equal(0, state.OpenReports);
+        Assert.Equal(0, state.ReportIds.Count);
+        Assert.Equal(2, change.Reports);
+        Assert.Equal(3, change.ReportIds.Length); // the device-already-counted report is remembered too
+        Assert.Equal(2, change.Devices.Length);
+        Assert.Equal(1, change.Sequence);
+    }
+
+    [Fact]
+    public void ApplyingCountsRemembersAndQueuesTheRollUp()
+    {
+        var state = new SeriesState { OpenStart = Bucket };
+        var (_, change) = state.Decide([Item(1, 1), Item(2, 2, "feed")]);
+        state.Apply(change, hasParent: true, dedupeCapacity: 100);
+
+        Assert.Equal(2, state.OpenReports);
+        Assert.Equal(1, state.OpenCategories["feed"]);
+        Assert.Equal((1L, 2), (state.PendingRollup!.Sequence, state.PendingRollup.Reports));
+        var (again, _) = state.Decide([Item(1, 9), Item(3, 2)]);
+        Assert.Equal([IngestOutcome.Duplicate, IngestOutcome.DeviceAlreadyCounted], again);
+    }
+
+    [Fact]
+    public void ARollUpResentAfterALostAnswerIsNotCountedTwice()
+    {
+        var parent = new SeriesState { OpenStart = Bucket };
+        var categories = new Dictionary<string, int> { ["login"] = 5 };
+        parent.Apply(parent.DecideRollup("x/US-CA", 1, 5, categories)!, hasParent: true, dedupeCapacity: 100);
+
+        Assert.Null(parent.DecideRollup("x/US-CA", 1, 5, categories));
+        Assert.NotNull(parent.DecideRollup("x/US-CA", 2, 5, categories));
+        Assert.NotNull(parent.DecideRollup("x/US-NY", 1, 5, categories));
+        Assert.Equal(5, parent.OpenReports);
+    }
+
+    [Fact]
+    public void ASnapshotPlusItsJournaledChangesEqualsTheLiveState()
+    {
+        var serializer = new ServiceCollection().AddSerializer().BuildServiceProvider().GetRequiredService<Serializer<SeriesState>>();
+        var live = new SeriesState { OpenStart = Bucket };
+        var journal = new List<SeriesChange>();
+        byte[]? snapshot = null;
+        var random = new Random(5);
+        for (var batch = 0; batch < 40; batch++)
+        {
+            if (batch == 15)
+            {
+                snapshot = serializer.SerializeToArray(live); // a bucket-close snapshot; later batches are only journaled
+                journal.Clear();
+            }
+
+            var items = Enumerable.Range(0, 50).Select(_ => Item((ulong)random.Next(1, 1_500), (ulong)random.Next(1, 800), random.Next(3) == 0 ? "feed" : "login")).ToArray();
+            var (_, change) = live.Decide(items);
+            journal.Add(change);
+            live.Apply(change, hasParent: true, dedupeCapacity: 10_000);
+        }
+
+        var restored = serializer.Deserialize(snapshot!)!;
+        foreach (var change in journal.Where(c => c.Sequence > restored.ChangeSequence))
+        {
+            restored.Apply(change, hasParent: true, dedupeCapacity: 10_000);
+        }
+
+        Assert.Equal(live.OpenReports, restored.OpenReports);
+        Assert.Equal(live.OpenCategories, restored.OpenCategories);
+        Assert.Equal(live.ChangeSequence, restored.ChangeSequence);
+        Assert.Equal((live.PendingRollup!.Sequence, live.PendingRollup.Reports), (restored.PendingRollup!.Sequence, restored.PendingRollup.Reports));
+        Assert.Equal(live.ReportIds.Count, restored.ReportIds.Count);
+        Assert.Equal(live.Devices.Count, restored.Devices.Count);
+        // The same next batch gets the same outcomes from both.
+        var probe = Enumerable.Range(0, 200).Select(i => Item((ulong)(1_400 + i), (ulong)(700 + i))).ToArray();
+        Assert.Equal(live.Decide(probe).Outcomes, restored.Decide(probe).Outcomes);
+    }
+}
