@@ -2,9 +2,9 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Grpc.Net.Client;
+using Outage.Bench;
 using Outage.Contracts.V1;
 
 // A closed-loop load generator for ReportIntakeService: N connections, each sending batches of unique
@@ -15,23 +15,17 @@ var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 100, Descrip
 var seconds = new Option<double>("--seconds") { DefaultValueFactory = _ => 20, Description = "Duration of the measurement." };
 var series = new Option<int>("--series") { DefaultValueFactory = _ => 50, Description = "Distinct (service, region) series the reports spread over." };
 var json = new Option<string?>("--json") { Description = "Append the result as one JSON line to this file." };
+var total = new Option<long>("--reports") { DefaultValueFactory = _ => 0, Description = "Stop after this many reports (0: run for --seconds)." };
 var name = new Option<string>("--name") { DefaultValueFactory = _ => "load", Description = "Name of the measurement in the output." };
-var root = new RootCommand("Outage load generator (closed loop).") { server, connections, batch, seconds, series, json, name };
+var root = new RootCommand("Outage load generator (closed loop).") { server, connections, batch, seconds, series, total, json, name };
 root.SetAction(async (parse, ct) =>
 {
     var address = parse.GetValue(server)!;
     var batchSize = parse.GetValue(batch);
     var duration = TimeSpan.FromSeconds(parse.GetValue(seconds));
-    var services = new[] { "facebook", "instagram", "whatsapp", "messenger", "x", "youtube", "gmail", "discord", "steam", "telegram" };
-    var regions = new[] { "US", "DE", "NL", "GB", "BR", "IN", "FR", "JP", "SE", "PL" };
-    // The first 100 series are countries; beyond that, subdivisions ("US-0A1") so that tens of thousands of distinct series exist.
-    var keys = Enumerable.Range(0, parse.GetValue(series)).Select(i =>
-    {
-        var country = regions[i / services.Length % regions.Length];
-        var block = i / (services.Length * regions.Length);
-        return (services[i % services.Length], block == 0 ? country : $"{country}-{Convert.ToString(block, 16).ToUpperInvariant()}");
-    }).ToArray();
+    var keys = LoadShape.SeriesKeys(parse.GetValue(series));
     var run = Guid.NewGuid().ToString("N")[..8];
+    var limit = parse.GetValue(total);
     long sent = 0, failed = 0, sequence = 0;
     var latencies = new List<double>[parse.GetValue(connections)];
     var clock = Stopwatch.StartNew();
@@ -62,18 +56,24 @@ root.SetAction(async (parse, ct) =>
             for (var i = 0; i < batchSize; i++)
             {
                 var n = Interlocked.Increment(ref sequence);
-                var (service, region) = keys[n % keys.Length];
-                request.Reports.Add(new Report
+                if (limit > 0 && n > limit)
                 {
-                    ReportId = $"{run}-{n}", DeviceId = $"{run}-d{n}", ServiceId = service, Region = region, Category = "login",
-                    OccurredAt = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow), Platform = Platform.Partner,
-                });
+                    stop.Cancel(); // every report of a fixed count is handed out
+                    break;
+                }
+
+                request.Reports.Add(LoadShape.NewReport(run, n, keys[n % keys.Length]));
+            }
+
+            if (request.Reports.Count == 0)
+            {
+                break;
             }
 
             timer.Restart();
             try
             {
-                if (batchSize == 1)
+                if (request.Reports.Count == 1)
                 {
                     await client.SubmitReportAsync(new SubmitReportRequest { Report = request.Reports[0] }, deadline: DateTime.UtcNow.AddSeconds(30));
                 }
@@ -83,7 +83,7 @@ root.SetAction(async (parse, ct) =>
                 }
 
                 latencies[w].Add(timer.Elapsed.TotalMilliseconds);
-                Interlocked.Add(ref sent, batchSize);
+                Interlocked.Add(ref sent, request.Reports.Count);
             }
             catch (RpcException e)
             {

@@ -215,6 +215,11 @@ public sealed partial class SeriesGrain(
     /// <inheritdoc />
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        if (reason.ReasonCode == DeactivationReasonCode.ShuttingDown && !journal.IsDurable)
+        {
+            return; // embedded mode: the in-memory store ends with this process, there is nowhere to save to
+        }
+
         // The open bucket and dedupe sets live in memory (and the journal) between bucket closes: keep them.
         try
         {
