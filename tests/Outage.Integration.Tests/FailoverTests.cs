@@ -143,6 +143,27 @@ public sealed class FailoverTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task AnEdgeWithNoSiloAnswersUnavailableAndRecoversWhenASiloComesBack()
+    {
+        var silo = await StartAsync("silo");
+        var edge = await StartAsync("edge");
+        var driver = new LoadDriver(() => [edge.Address]);
+        await WaitServedAsync(driver, edge.Address, TimeSpan.FromSeconds(60));
+
+        silo.Kill();
+        var failure = await Assert.ThrowsAsync<RpcException>(() => driver.Query(edge.Address)
+            .GetStatusAsync(new GetStatusRequest { ServiceId = "steam", Region = "PL" }, deadline: DateTime.UtcNow.AddSeconds(60)).ResponseAsync);
+        Assert.Equal(StatusCode.Unavailable, failure.StatusCode);
+
+        var clock = Stopwatch.StartNew();
+        await StartAsync("silo");
+        await WaitServedAsync(driver, edge.Address, TimeSpan.FromSeconds(90));
+        output.WriteLine($"the edge served again {clock.Elapsed.TotalSeconds:0.0} s after a replacement silo was started");
+        await driver.RunAsync(workers: 1, batches: 5, batchSize: 100);
+        Assert.Equal(500, driver.Accepted);
+    }
+
+    [Fact]
     public async Task ASiloWaitsForARedisThatIsBrieflyUnreachableAtStartUp()
     {
         _redis.Stop();
