@@ -22,6 +22,7 @@ public sealed partial class SeriesGrain(
     ServiceCatalog catalog,
     [Microsoft.Extensions.DependencyInjection.FromKeyedServices(OutageClock.Key)] TimeProvider time,
     IOptions<SeriesOptions> options,
+    OutageMetrics metrics,
     ILogger<SeriesGrain> logger) : Grain, ISeriesGrain
 {
     private readonly SeriesOptions _options = options.Value;
@@ -68,6 +69,7 @@ public sealed partial class SeriesGrain(
 
         _live = SeriesStatusView.Quiet(_serviceId, _region, now);
         _published = (_detector.Level, false, s.Incident?.Id ?? "");
+        metrics.SeriesActivated(_published.Level, s.Incident is not null);
         foreach (var change in unsaved)
         {
             // Acknowledged batches the last snapshot does not hold: counted again in the bucket they belonged to.
@@ -215,6 +217,7 @@ public sealed partial class SeriesGrain(
     /// <inheritdoc />
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        metrics.SeriesDeactivated(_published.Level, state.State.Incident is not null);
         if (reason.ReasonCode == DeactivationReasonCode.ShuttingDown && !journal.IsDurable)
         {
             return; // embedded mode: the in-memory store ends with this process, there is nowhere to save to
@@ -257,6 +260,7 @@ public sealed partial class SeriesGrain(
             if (_tracker.Observe(assessment) is { } incident)
             {
                 var view = ToView(incident);
+                CountIncident(wasOpen: s.Incident is not null, incident);
                 s.Incident = incident.IsOpen ? view : null;
                 await GrainFactory.GetGrain<IIncidentLogGrain>(0).RecordAsync(view);
             }
@@ -307,8 +311,25 @@ public sealed partial class SeriesGrain(
             await GrainFactory.GetGrain<IStatusFeedGrain>(0).PublishAsync(_live, _published.Level);
         }
 
+        if (current.Level != _published.Level)
+        {
+            metrics.LevelChanged(_published.Level, current.Level);
+        }
+
         // Only once the feed has it: a failed publish is retried with the next assessment.
         _published = current;
+    }
+
+    private void CountIncident(bool wasOpen, SeriesIncident incident)
+    {
+        if (!wasOpen && incident.IsOpen)
+        {
+            metrics.IncidentOpened(incident.DetectionDelay);
+        }
+        else if (wasOpen && !incident.IsOpen)
+        {
+            metrics.IncidentClosed();
+        }
     }
 
     private void Prune(DateTimeOffset now)

@@ -4,9 +4,11 @@ using Outage.Host.Hosting;
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddOutageCluster();
 builder.AddOutageServices();
+builder.AddOutageTelemetry();
 
 var app = builder.Build();
 app.MapOutageEndpoints();
+app.MapOutageTelemetry();
 app.Run();
 
 /// <summary>The host's entry point (public for WebApplicationFactory in tests).</summary>

@@ -32,6 +32,8 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton(ServiceCatalog.Default);
             silo.Services.AddKeyedSingleton<TimeProvider>(OutageClock.Key, Clock);
             silo.Services.AddOptions<SeriesOptions>();
+            silo.Services.AddMetrics();
+            silo.Services.AddSingleton<OutageMetrics>();
         }
     }
 }

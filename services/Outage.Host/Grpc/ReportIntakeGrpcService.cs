@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Grpc.Core;
 using Outage.Contracts.V1;
 using Outage.Grains;
@@ -12,6 +13,8 @@ internal sealed class ReportIntakeGrpcService(
     ReportHasher hasher,
     ReportAggregator aggregator,
     WatchHub hub,
+    ServiceCatalog catalog,
+    OutageMetrics metrics,
     [FromKeyedServices(OutageClock.Key)] TimeProvider time) : ReportIntakeService.ReportIntakeServiceBase
 {
     /// <summary>Reports of one stream in flight before the stream waits for outcomes.</summary>
@@ -22,20 +25,24 @@ internal sealed class ReportIntakeGrpcService(
 
     public override async Task<SubmitReportResponse> SubmitReport(SubmitReportRequest request, ServerCallContext context)
     {
+        var started = Stopwatch.GetTimestamp();
         var violations = validator.Validate(request.Report);
         if (violations.Count > 0)
         {
+            CountRejected(request.Report, violations);
             RpcErrors.InvalidArgument(violations);
         }
 
         var report = request.Report;
         var outcome = await SubmitAsync(report);
         var status = hub.Find(report.ServiceId, report.Region) ?? SeriesStatusView.Quiet(report.ServiceId, report.Region, time.GetUtcNow());
+        metrics.IngestCompleted(nameof(SubmitReport), Stopwatch.GetElapsedTime(started));
         return new SubmitReportResponse { Outcome = outcome.ToProto(), Status = status.ToProto() };
     }
 
     public override async Task<SubmitReportsResponse> SubmitReports(SubmitReportsRequest request, ServerCallContext context)
     {
+        var started = Stopwatch.GetTimestamp();
         if (request.Reports.Count is 0 or > ReportValidator.MaxBatch)
         {
             RpcErrors.InvalidArgument("reports", $"must hold 1 to {ReportValidator.MaxBatch} reports (got {request.Reports.Count})");
@@ -50,6 +57,7 @@ internal sealed class ReportIntakeGrpcService(
             results[i] = new ReportResult { Index = i, ReportId = report.ReportId };
             if (violations.Count > 0)
             {
+                CountRejected(report, violations);
                 results[i].Outcome = ReportOutcome.Rejected;
                 results[i].Violations.AddRange(violations);
             }
@@ -67,11 +75,13 @@ internal sealed class ReportIntakeGrpcService(
 
         var response = new SubmitReportsResponse();
         response.Results.AddRange(results);
+        metrics.IngestCompleted(nameof(SubmitReports), Stopwatch.GetElapsedTime(started));
         return response;
     }
 
     public override async Task<StreamReportsResponse> StreamReports(IAsyncStreamReader<StreamReportsRequest> requestStream, ServerCallContext context)
     {
+        var started = Stopwatch.GetTimestamp();
         var summary = new StreamReportsResponse();
         var inFlight = new List<Task<IngestOutcome>>();
         var index = 0;
@@ -81,6 +91,7 @@ internal sealed class ReportIntakeGrpcService(
             summary.Received++;
             if (violations.Count > 0)
             {
+                CountRejected(message.Report, violations);
                 summary.Rejected++;
                 if (summary.Rejections.Count < MaxStreamRejections)
                 {
@@ -102,6 +113,7 @@ internal sealed class ReportIntakeGrpcService(
         }
 
         await Tally(inFlight, summary);
+        metrics.IngestCompleted(nameof(StreamReports), Stopwatch.GetElapsedTime(started));
         return summary;
     }
 
@@ -120,9 +132,29 @@ internal sealed class ReportIntakeGrpcService(
         inFlight.Clear();
     }
 
-    private Task<IngestOutcome> SubmitAsync(Report report) =>
-        aggregator.SubmitAsync(
+    private async Task<IngestOutcome> SubmitAsync(Report report)
+    {
+        var outcome = await aggregator.SubmitAsync(
             SeriesGrain.Key(report.ServiceId, report.Region),
             // The idempotency key is the client's report id within its device, so two apps choosing the same id do not collide.
             new IngestItem(hasher.ReportId(report.DeviceId + "\n" + report.ReportId), hasher.Device(report.DeviceId), report.Category));
+        metrics.ReportAnswered(outcome switch
+        {
+            IngestOutcome.Accepted => "accepted",
+            IngestOutcome.Duplicate => "duplicate",
+            _ => "device_already_counted",
+        }, report.ServiceId);
+        return outcome;
+    }
+
+    /// <summary>
+    /// Counts a rejected report by the name of its first violated field ("reports[3].region" counts as
+    /// "region"); the service tag names catalog services only. Both keep the metric's cardinality bounded.
+    /// </summary>
+    private void CountRejected(Report? report, List<FieldViolation> violations)
+    {
+        var field = violations[0].Field;
+        var reason = field[(field.LastIndexOf('.') + 1)..];
+        metrics.ReportAnswered("rejected", report is not null && catalog.Find(report.ServiceId) is not null ? report.ServiceId : "unknown", reason);
+    }
 }

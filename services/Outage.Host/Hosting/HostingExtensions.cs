@@ -17,6 +17,9 @@ internal static class HostingExtensions
     /// <summary>The role of this process: <c>silo</c> (grains and gRPC, the default) or <c>edge</c> (gRPC only, an Orleans client).</summary>
     public static string Role(this IConfiguration configuration) => configuration["Outage:Role"] ?? "silo";
 
+    /// <summary>The Orleans cluster id when <c>Orleans:ClusterId</c> is not set.</summary>
+    public const string DefaultClusterId = "outage-dev";
+
     /// <summary>
     /// The Orleans side of this process. With no <c>ConnectionStrings:Redis</c>: a silo with localhost
     /// clustering and in-memory storage, so <c>dotnet run</c> works with nothing else installed. With it:
@@ -60,6 +63,7 @@ internal static class HostingExtensions
                 client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
                 client.Services.Configure<ClientMessagingOptions>(orleans.GetSection("Messaging"));
                 client.UseRedisClustering(o => o.ConfigurationOptions = RedisOptions(redis));
+                client.AddActivityPropagation();
             });
             return;
         }
@@ -67,6 +71,7 @@ internal static class HostingExtensions
         builder.UseOrleans(silo =>
         {
             silo.Configure<ClusterOptions>(o => ConfigureIdentity(o, orleans));
+            silo.AddActivityPropagation();
             var siloPort = orleans.GetValue("SiloPort", 11111);
             var gatewayPort = orleans.GetValue("GatewayPort", 30000);
             if (redis is null)
@@ -103,7 +108,7 @@ internal static class HostingExtensions
 
     private static void ConfigureIdentity(ClusterOptions options, IConfigurationSection orleans)
     {
-        options.ClusterId = orleans["ClusterId"] ?? "outage-dev";
+        options.ClusterId = orleans["ClusterId"] ?? DefaultClusterId;
         options.ServiceId = orleans["ServiceId"] ?? "outage";
     }
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Outage.Grains;
 
@@ -31,6 +32,7 @@ public sealed partial class ReportAggregator(IGrainFactory grains, IOptions<Inta
         {
             pending.Items.Add(item);
             pending.Waiters.Add(waiter);
+            pending.Origins.Add(Activity.Current?.Context ?? default);
             if (!pending.Draining)
             {
                 pending.Draining = true;
@@ -72,6 +74,7 @@ public sealed partial class ReportAggregator(IGrainFactory grains, IOptions<Inta
         {
             IngestItem[] items;
             TaskCompletionSource<IngestOutcome>[] waiters;
+            ActivityContext[] origins;
             lock (pending)
             {
                 if (pending.Items.Count == 0)
@@ -83,10 +86,13 @@ public sealed partial class ReportAggregator(IGrainFactory grains, IOptions<Inta
                 var take = Math.Min(pending.Items.Count, _maxBatch);
                 items = pending.Items.GetRange(0, take).ToArray();
                 waiters = pending.Waiters.GetRange(0, take).ToArray();
+                origins = pending.Origins.GetRange(0, take).ToArray();
                 pending.Items.RemoveRange(0, take);
                 pending.Waiters.RemoveRange(0, take);
+                pending.Origins.RemoveRange(0, take);
             }
 
+            using var activity = StartBatchActivity(seriesKey, origins);
             try
             {
                 var outcomes = await grain.IngestAsync(items);
@@ -97,6 +103,7 @@ public sealed partial class ReportAggregator(IGrainFactory grains, IOptions<Inta
             }
             catch (Exception e)
             {
+                activity?.SetStatus(ActivityStatusCode.Error, e.GetType().Name);
                 LogHandOverFailed(logger, e, seriesKey, items.Length);
                 foreach (var waiter in waiters)
                 {
@@ -105,6 +112,24 @@ public sealed partial class ReportAggregator(IGrainFactory grains, IOptions<Inta
             }
         }
     }
+
+    /// <summary>
+    /// One span per batch, a child of the first caller's request and linked to the others' (up to
+    /// <see cref="MaxLinks"/>): the trace of a report leads from its gRPC call through this batch to the
+    /// grain call and its Redis writes, though the drain loop outlives any one request.
+    /// </summary>
+    private static Activity? StartBatchActivity(string seriesKey, ActivityContext[] origins)
+    {
+        Activity.Current = null; // not the request that happened to start this drain loop
+        var links = origins.Skip(1).Where(o => o != default).Distinct().Take(MaxLinks).Select(o => new ActivityLink(o));
+        var activity = OutageMetrics.ActivitySource.StartActivity("ingest batch", ActivityKind.Internal, origins[0], links: links);
+        activity?.SetTag("outage.series", seriesKey);
+        activity?.SetTag("outage.batch.size", origins.Length);
+        return activity;
+    }
+
+    /// <summary>Callers linked from a batch's span besides its parent.</summary>
+    private const int MaxLinks = 32;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Handing {Count} reports to series {Series} failed; the callers are told to retry.")]
     private static partial void LogHandOverFailed(ILogger logger, Exception exception, string series, int count);
@@ -115,6 +140,9 @@ public sealed partial class ReportAggregator(IGrainFactory grains, IOptions<Inta
         public List<IngestItem> Items { get; } = [];
 
         public List<TaskCompletionSource<IngestOutcome>> Waiters { get; } = [];
+
+        /// <summary>Each caller's trace context, for the batch's span.</summary>
+        public List<ActivityContext> Origins { get; } = [];
 
         /// <summary>True while a drain loop owns this queue.</summary>
         public bool Draining { get; set; }

@@ -9,7 +9,7 @@ namespace Outage.Host.Watch;
 /// non-NORMAL series (SubmitReport answers from it without a grain call) and fans each change out to
 /// the local WatchStatus streams, so no grain call is made per subscriber per change.
 /// </summary>
-public sealed partial class WatchHub(IGrainFactory grains, ILogger<WatchHub> logger) : BackgroundService, IStatusObserver
+public sealed partial class WatchHub(IGrainFactory grains, OutageMetrics metrics, ILogger<WatchHub> logger) : BackgroundService, IStatusObserver
 {
     private static readonly TimeSpan Renewal = StatusFeed.ObserverExpiry / 4;
     private readonly ConcurrentDictionary<string, SeriesStatusView> _statuses = new(StringComparer.Ordinal);
@@ -28,9 +28,14 @@ public sealed partial class WatchHub(IGrainFactory grains, ILogger<WatchHub> log
     {
         var channel = Channel.CreateBounded<StatusChange>(new BoundedChannelOptions(10_000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         _subscribers[channel] = 0;
+        metrics.WatchSubscribersChanged(+1);
         return new Subscription(channel.Reader, () =>
         {
-            _subscribers.TryRemove(channel, out _);
+            if (_subscribers.TryRemove(channel, out _))
+            {
+                metrics.WatchSubscribersChanged(-1);
+            }
+
             channel.Writer.TryComplete();
         });
     }

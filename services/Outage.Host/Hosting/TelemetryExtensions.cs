@@ -1,0 +1,82 @@
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using Outage.Grains;
+
+namespace Outage.Host.Hosting;
+
+/// <summary>
+/// OpenTelemetry: traces from the gRPC call through the batch and the grain calls to Redis; metrics of
+/// Orleans, ASP.NET Core, the runtime and the product (<see cref="OutageMetrics"/>); logs. Exported by
+/// OTLP when the standard <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (every other <c>OTEL_*</c> variable
+/// applies as the SDK defines it), and metrics scraped by Prometheus at <c>/metrics</c> on the HTTP/1 port.
+/// </summary>
+internal static class TelemetryExtensions
+{
+    /// <summary>Orleans' activity source for grain calls (its runtime source only adds background noise).</summary>
+    private const string OrleansApplicationSource = "Microsoft.Orleans.Application";
+
+    /// <summary>Orleans' meter.</summary>
+    private const string OrleansMeter = "Microsoft.Orleans";
+
+    public static void AddOutageTelemetry(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        builder.Services.AddSingleton<OutageMetrics>();
+        builder.Logging.AddOpenTelemetry(o =>
+        {
+            o.IncludeFormattedMessage = true;
+            o.IncludeScopes = true;
+        });
+
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource
+                .AddService(configuration["OTEL_SERVICE_NAME"] ?? "outage",
+                    serviceInstanceId: configuration["POD_NAME"] ?? Environment.MachineName)
+                .AddAttributes(ResourceAttributes(configuration)))
+            .WithMetrics(metrics => metrics
+                .AddMeter(OutageMetrics.MeterName, OrleansMeter)
+                .AddAspNetCoreInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddPrometheusExporter())
+            .WithTracing(tracing =>
+            {
+                tracing
+                    .AddSource(OutageMetrics.MeterName, OrleansApplicationSource)
+                    // Probes and scrapes every few seconds are not worth a trace each.
+                    .AddAspNetCoreInstrumentation(o => o.Filter = context =>
+                        !context.Request.Path.StartsWithSegments("/healthz") && !context.Request.Path.StartsWithSegments("/metrics")
+                        && !context.Request.Path.StartsWithSegments("/grpc.health.v1.Health"));
+                if (configuration.GetConnectionString("Redis") is not null && configuration.Role() == "silo")
+                {
+                    // The series journal's connection (registered by AddOutageCluster); Orleans' Redis providers keep their own.
+                    tracing.AddRedisInstrumentation();
+                }
+            });
+
+        if (!string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            telemetry.UseOtlpExporter();
+        }
+    }
+
+    /// <summary>Where this process runs: pod and namespace (downward API), the Orleans cluster and the role.</summary>
+    private static IEnumerable<KeyValuePair<string, object>> ResourceAttributes(IConfiguration configuration)
+    {
+        yield return new("outage.role", configuration.Role());
+        yield return new("orleans.cluster_id", configuration["Orleans:ClusterId"] ?? HostingExtensions.DefaultClusterId);
+        if (configuration["POD_NAME"] is { Length: > 0 } pod)
+        {
+            yield return new("k8s.pod.name", pod);
+        }
+
+        if (configuration["POD_NAMESPACE"] is { Length: > 0 } ns)
+        {
+            yield return new("k8s.namespace.name", ns);
+        }
+    }
+
+    /// <summary>The Prometheus scrape endpoint, <c>/metrics</c>.</summary>
+    public static void MapOutageTelemetry(this WebApplication app) => app.MapPrometheusScrapingEndpoint();
+}
