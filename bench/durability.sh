@@ -46,8 +46,8 @@ for durable in true false; do
   echo "== cluster: 3 silos + edge on Redis, DurableAcknowledgement=$durable"
   start_cluster "$durable" "bench-$durable"
   # Warm-up: the edge finds the silos and the grains activate; failed calls are expected at first.
-  dotnet "$loadgen" --server "http://127.0.0.1:$edge" --seconds 15 --name warmup >/dev/null || true
-  dotnet "$loadgen" --server "http://127.0.0.1:$edge" --seconds "$seconds" --connections 8 --batch 100 --series 50 \
+  dotnet "$loadgen" ingest --server "http://127.0.0.1:$edge" --seconds 15 --name warmup >/dev/null || true
+  dotnet "$loadgen" ingest --server "http://127.0.0.1:$edge" --seconds "$seconds" --connections 8 --batch 100 --series 50 \
     --name "redis, durable=$durable" --json "$results"
   stop_cluster
 done

@@ -10,8 +10,11 @@ using Outage.Contracts.V1;
 
 // Memory per active series and per remembered device. The real host (silo, gRPC services, aggregator)
 // runs in this process on an in-memory test server; reports go through its gRPC API; the live heap is
-// read with GC.GetTotalMemory after full collections. Usage: Outage.MemoryProbe [redis-connection-string]
-var redis = args.FirstOrDefault();
+// read with GC.GetTotalMemory after full collections.
+// Usage: Outage.MemoryProbe [--json results.jsonl] [redis-connection-string]
+var jsonAt = Array.IndexOf(args, "--json");
+var json = jsonAt >= 0 && jsonAt + 1 < args.Length ? args[jsonAt + 1] : null;
+var redis = args.Where((a, i) => a != "--json" && (jsonAt < 0 || i != jsonAt + 1)).FirstOrDefault();
 await using var host = new ProbeHost(redis);
 var intake = new ReportIntakeService.ReportIntakeServiceClient(
     GrpcChannel.ForAddress(host.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = host.Server.CreateHandler() }));
@@ -72,6 +75,16 @@ Console.WriteLine($"live heap: {Figure(h0)} B with 200 series, {Figure(h1)} with
 Console.WriteLine($"memory per active series, 200 -> 10,000:     {Figure((h1 - h0) / 9_800.0)} B");
 Console.WriteLine($"memory per active series, 10,000 -> 100,000: {Figure((h2 - h1) / 90_000.0)} B");
 Console.WriteLine($"memory per new device (report id + device):  {(h4 - h3) / 600_000.0:0.0} B");
+if (json is not null)
+{
+    var result = new Dictionary<string, object?>
+    {
+        ["name"] = "memory per active series", ["shape"] = "memory", ["mode"] = redis is null ? "embedded" : "redis",
+        ["bytes_per_series_10k"] = (h1 - h0) / 9_800.0, ["bytes_per_series_100k"] = (h2 - h1) / 90_000.0,
+        ["bytes_per_new_device"] = (h4 - h3) / 600_000.0, ["live_heap_bytes_100k_series"] = h2,
+    };
+    await File.AppendAllTextAsync(json, System.Text.Json.JsonSerializer.Serialize(result) + Environment.NewLine);
+}
 
 /// <summary>The real host on a test server, with its own Orleans ports and cluster id.</summary>
 internal sealed class ProbeHost(string? redis) : WebApplicationFactory<Outage.Host.Ingest.ReportAggregator> // any type of the host assembly names its entry point

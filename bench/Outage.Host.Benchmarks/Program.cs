@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Outage.Host.Benchmarks.IntakeBenchmarks).Assembly).Run(args);
