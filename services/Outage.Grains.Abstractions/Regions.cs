@@ -18,6 +18,12 @@ public static class Regions
         "RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV " +
         "TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW").Split(' ').ToFrozenSet(StringComparer.Ordinal);
 
+    /// <summary>Countries looked up by a span of the reported region, without a substring per report.</summary>
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> CountryLookup = Countries.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    private static readonly System.Buffers.SearchValues<char> SubdivisionCharacters =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+
     /// <summary>Checks a reported region: a known alpha-2 country, or a country followed by '-' and 1 to 3 letters or digits.</summary>
     /// <param name="region">The region as sent.</param>
     /// <param name="problem">Why it is not valid; null when it is.</param>
@@ -30,8 +36,7 @@ public static class Regions
             return false;
         }
 
-        var country = region.Length >= 2 ? region[..2] : region;
-        if (!Countries.Contains(country))
+        if (region.Length < 2 || !CountryLookup.Contains(region.AsSpan(0, 2)))
         {
             problem = "must start with an ISO 3166-1 alpha-2 country code in upper case, such as \"US\"";
             return false;
@@ -42,8 +47,8 @@ public static class Regions
             return true;
         }
 
-        var subdivision = region.Length > 3 && region[2] == '-' ? region[3..] : "";
-        if (subdivision.Length is < 1 or > 3 || !subdivision.All(c => c is (>= 'A' and <= 'Z') or (>= '0' and <= '9')))
+        var subdivision = region.Length > 3 && region[2] == '-' ? region.AsSpan(3) : [];
+        if (subdivision.Length is < 1 or > 3 || subdivision.ContainsAnyExcept(SubdivisionCharacters))
         {
             problem = "must be ISO 3166-2: the country, '-', and 1 to 3 upper-case letters or digits, such as \"US-CA\"";
             return false;

@@ -21,7 +21,11 @@ public class AggregatorTests : IClassFixture<AggregatorHostFactory>
         var hasher = _host.Services.GetRequiredService<ReportHasher>();
         // Queued from many threads at once, so that they form batches behind the first call.
         var pending = Enumerable.Range(0, 7_000).AsParallel()
-            .Select(i => aggregator.SubmitAsync("verizon/US-NY", new IngestItem(hasher.ReportId($"r{i}"), hasher.Device($"d{i}"), "calls")))
+            .Select(i =>
+            {
+                var (report, device) = hasher.Keys($"d{i}", $"r{i}");
+                return aggregator.SubmitAsync("verizon/US-NY", new IngestItem(report, device, "calls"));
+            })
             .ToList();
 
         await aggregator.StopAsync(CancellationToken.None);

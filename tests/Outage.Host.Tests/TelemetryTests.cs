@@ -54,6 +54,17 @@ public sealed class TracedHostFactory : OutageHostFactory
     }
 }
 
+/// <summary>
+/// OpenTelemetry listens to instruments by meter name across the process, so the other hosts of this test
+/// process would add to the counters read here: these tests run alone, after the parallel ones.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class TelemetryCollection
+{
+    public const string Name = "telemetry";
+}
+
+[Collection(TelemetryCollection.Name)]
 public class TelemetryTests(TracedHostFactory host, ITestOutputHelper output) : IClassFixture<TracedHostFactory>
 {
     /// <summary>The value of the Prometheus sample of <paramref name="metric"/> whose labels include every one of <paramref name="labels"/>.</summary>

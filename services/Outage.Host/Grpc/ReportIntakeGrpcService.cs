@@ -53,7 +53,7 @@ internal sealed class ReportIntakeGrpcService(
         for (var i = 0; i < request.Reports.Count; i++)
         {
             var report = request.Reports[i];
-            var violations = validator.Validate(report, $"reports[{i}]");
+            var violations = validator.Validate(report, i);
             results[i] = new ReportResult { Index = i, ReportId = report.ReportId };
             if (violations.Count > 0)
             {
@@ -87,7 +87,7 @@ internal sealed class ReportIntakeGrpcService(
         var index = 0;
         await foreach (var message in requestStream.ReadAllAsync(context.CancellationToken))
         {
-            var violations = validator.Validate(message.Report, $"reports[{index}]");
+            var violations = validator.Validate(message.Report, index);
             summary.Received++;
             if (violations.Count > 0)
             {
@@ -134,10 +134,9 @@ internal sealed class ReportIntakeGrpcService(
 
     private async Task<IngestOutcome> SubmitAsync(Report report)
     {
-        var outcome = await aggregator.SubmitAsync(
-            SeriesGrain.Key(report.ServiceId, report.Region),
-            // The idempotency key is the client's report id within its device, so two apps choosing the same id do not collide.
-            new IngestItem(hasher.ReportId(report.DeviceId + "\n" + report.ReportId), hasher.Device(report.DeviceId), report.Category));
+        // The idempotency key is the client's report id within its device, so two apps choosing the same id do not collide.
+        var (reportKey, deviceKey) = hasher.Keys(report.DeviceId, report.ReportId);
+        var outcome = await aggregator.SubmitAsync(SeriesGrain.Key(report.ServiceId, report.Region), new IngestItem(reportKey, deviceKey, report.Category));
         metrics.ReportAnswered(outcome switch
         {
             IngestOutcome.Accepted => "accepted",
@@ -151,7 +150,7 @@ internal sealed class ReportIntakeGrpcService(
     /// Counts a rejected report by the name of its first violated field ("reports[3].region" counts as
     /// "region"); the service tag names catalog services only. Both keep the metric's cardinality bounded.
     /// </summary>
-    private void CountRejected(Report? report, List<FieldViolation> violations)
+    private void CountRejected(Report? report, IReadOnlyList<FieldViolation> violations)
     {
         var field = violations[0].Field;
         var reason = field[(field.LastIndexOf('.') + 1)..];
