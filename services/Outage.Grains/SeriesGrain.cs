@@ -31,10 +31,20 @@ public sealed partial class SeriesGrain(
     private string _serviceId = "";
     private string _region = "";
     private string? _parentKey;
+    // References resolved once per activation: GetGrain looks the interface's attributes up by reflection each time.
+    private ISeriesGrain? _parent;
+    private IStatusFeedGrain _feed = null!;
+    private IIncidentLogGrain _incidentLog = null!;
     private SeriesDetector _detector = null!;
     private IncidentTracker _tracker = null!;
     private SeriesStatusView _live = null!;
     private (DisruptionLevel Level, bool Recovering, string Incident) _published = (DisruptionLevel.Normal, false, "");
+
+    /// <summary>The open bucket's count at its last preview.</summary>
+    private int _previewedReports;
+
+    /// <summary>Fewer new reports than this cannot raise a level (the detector wants more excess and reporters): no preview for them.</summary>
+    private const int MinPreviewGrowth = 4;
 
     /// <summary>The grain key of a series.</summary>
     public static string Key(string serviceId, string region) => region.Length == 0 ? serviceId : $"{serviceId}/{region}";
@@ -47,6 +57,9 @@ public sealed partial class SeriesGrain(
         (_serviceId, _region) = slash < 0 ? (key, Regions.World) : (key[..slash], key[(slash + 1)..]);
         var service = catalog.Find(_serviceId) ?? throw new InvalidOperationException($"Unknown service '{_serviceId}'.");
         _parentKey = Regions.Parent(_region) is { } parent ? Key(_serviceId, parent) : null;
+        _parent = _parentKey is null ? null : GrainFactory.GetGrain<ISeriesGrain>(_parentKey);
+        _feed = GrainFactory.GetGrain<IStatusFeedGrain>(0);
+        _incidentLog = GrainFactory.GetGrain<IIncidentLogGrain>(0);
         _journaling = _options.DurableAcknowledgement && journal.IsDurable;
         IReadOnlyList<SeriesChange> unsaved = [];
         if (_journaling)
@@ -185,16 +198,29 @@ public sealed partial class SeriesGrain(
     /// <summary>Hands the pending roll-up to the parent; it stays pending (and saved) until the parent confirms.</summary>
     private async Task FlushRollupAsync()
     {
-        if (state.State.PendingRollup is { } pending && _parentKey is not null)
+        if (state.State.PendingRollup is { } pending && _parent is not null)
         {
-            await GrainFactory.GetGrain<ISeriesGrain>(_parentKey).AddRollupAsync(this.GetPrimaryKeyString(), pending.Sequence, pending.Reports, pending.Categories);
+            await _parent.AddRollupAsync(this.GetPrimaryKeyString(), pending.Sequence, pending.Reports, pending.Categories);
             state.State.PendingRollup = null;
         }
     }
 
-    /// <summary>Judges the open bucket now rather than at the end of the minute, so a surge is published at once.</summary>
-    private async Task PreviewAsync()
+    /// <summary>
+    /// Judges the open bucket now rather than at the end of the minute, so a surge is published at once.
+    /// A preview copies the detector, so under load it runs only when the open bucket has grown by a
+    /// quarter (and by <see cref="MinPreviewGrowth"/> reports) since the last one: a surge is still judged
+    /// within a quarter of its count, and the timer judges whatever growth is left within a second.
+    /// </summary>
+    private async Task PreviewAsync(bool anyGrowth = false)
     {
+        var reports = state.State.OpenReports;
+        var due = anyGrowth ? reports > _previewedReports : reports >= Math.Max(_previewedReports + MinPreviewGrowth, _previewedReports * 5 / 4);
+        if (!due)
+        {
+            return;
+        }
+
+        _previewedReports = reports;
         // A partial bucket may only raise the level: falling figures wait for the bucket to close.
         var preview = _detector.Preview(OpenBucket(), null);
         if (preview.Level > _live.Level)
@@ -207,6 +233,7 @@ public sealed partial class SeriesGrain(
     {
         await CloseBucketsUntilAsync(time.GetUtcNow());
         await FlushRollupAsync(); // a roll-up left pending by a failed call is delivered without waiting for the next report
+        await PreviewAsync(anyGrowth: true);
         if (_live.Level != DisruptionLevel.Normal)
         {
             // A disrupted series must stay active to see its own recovery even if nobody reports any more.
@@ -252,6 +279,7 @@ public sealed partial class SeriesGrain(
             var assessment = _detector.Step(bucket);
             s.Timeline.Add(new TimelinePoint(bucket.Start, bucket.Count, (float)assessment.ExpectedInBucket, assessment.Level));
             s.OpenReports = 0;
+            _previewedReports = 0;
             s.OpenCategories = new Dictionary<string, int>(StringComparer.Ordinal);
             // After a long idle spell, jump to the current bucket: the detector fills the gap with empty buckets.
             var next = s.OpenStart + width;
@@ -262,7 +290,7 @@ public sealed partial class SeriesGrain(
                 var view = ToView(incident);
                 CountIncident(wasOpen: s.Incident is not null, incident);
                 s.Incident = incident.IsOpen ? view : null;
-                await GrainFactory.GetGrain<IIncidentLogGrain>(0).RecordAsync(view);
+                await _incidentLog.RecordAsync(view);
             }
 
             await PublishAsync(assessment, s.Incident?.Id ?? "");
@@ -271,7 +299,7 @@ public sealed partial class SeriesGrain(
         if (_live.Level != DisruptionLevel.Normal)
         {
             // Keep the figures that ListDisruptions serves no older than a bucket.
-            await GrainFactory.GetGrain<IStatusFeedGrain>(0).UpdateFiguresAsync(_live);
+            await _feed.UpdateFiguresAsync(_live);
         }
 
         Prune(now);
@@ -308,7 +336,7 @@ public sealed partial class SeriesGrain(
             || (current.Level != DisruptionLevel.Normal && current != _published);
         if (changed)
         {
-            await GrainFactory.GetGrain<IStatusFeedGrain>(0).PublishAsync(_live, _published.Level);
+            await _feed.PublishAsync(_live, _published.Level);
         }
 
         if (current.Level != _published.Level)

@@ -75,6 +75,7 @@ public sealed class RedisTraceTests(ITestOutputHelper output) : IDisposable
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.UseSetting("ConnectionStrings:Redis", redis);
+            builder.UseSetting("Outage:Tracing", "true");
             builder.UseSetting("Orleans:SiloPort", FreePort().ToString());
             builder.UseSetting("Orleans:GatewayPort", FreePort().ToString());
             builder.UseSetting("Orleans:ClusterId", "trace-" + Guid.NewGuid().ToString("N")[..8]);

@@ -63,7 +63,10 @@ internal static class HostingExtensions
                 client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
                 client.Services.Configure<ClientMessagingOptions>(orleans.GetSection("Messaging"));
                 client.UseRedisClustering(o => o.ConfigurationOptions = RedisOptions(redis));
-                client.AddActivityPropagation();
+                if (configuration.TracingEnabled())
+                {
+                    client.AddActivityPropagation();
+                }
             });
             return;
         }
@@ -71,7 +74,11 @@ internal static class HostingExtensions
         builder.UseOrleans(silo =>
         {
             silo.Configure<ClusterOptions>(o => ConfigureIdentity(o, orleans));
-            silo.AddActivityPropagation();
+            if (configuration.TracingEnabled())
+            {
+                silo.AddActivityPropagation();
+            }
+
             var siloPort = orleans.GetValue("SiloPort", 11111);
             var gatewayPort = orleans.GetValue("GatewayPort", 30000);
             if (redis is null)

@@ -20,6 +20,14 @@ internal static class TelemetryExtensions
     /// <summary>Orleans' meter.</summary>
     private const string OrleansMeter = "Microsoft.Orleans";
 
+    /// <summary>
+    /// Whether spans are recorded: when they go somewhere (an OTLP endpoint) or <c>Outage:Tracing</c> says so.
+    /// Recording a span per call, batch and grain call costs about a fifth of the ingest throughput, so a
+    /// process with nowhere to send them does not pay for it.
+    /// </summary>
+    public static bool TracingEnabled(this IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]) || configuration.GetValue("Outage:Tracing", false);
+
     public static void AddOutageTelemetry(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
@@ -39,10 +47,15 @@ internal static class TelemetryExtensions
                 .AddMeter(OutageMetrics.MeterName, OrleansMeter)
                 .AddAspNetCoreInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddPrometheusExporter())
-            .WithTracing(tracing =>
+                .AddPrometheusExporter());
+        if (configuration.TracingEnabled())
+        {
+            // Parent-based: a caller's sampling decision is kept; new traces are sampled at Outage:TraceSampleRatio.
+            var ratio = configuration.GetValue("Outage:TraceSampleRatio", 1.0);
+            telemetry.WithTracing(tracing =>
             {
                 tracing
+                    .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(ratio)))
                     .AddSource(OutageMetrics.MeterName, OrleansApplicationSource)
                     // Probes and scrapes every few seconds are not worth a trace each.
                     .AddAspNetCoreInstrumentation(o => o.Filter = context =>
@@ -54,6 +67,7 @@ internal static class TelemetryExtensions
                     tracing.AddRedisInstrumentation();
                 }
             });
+        }
 
         if (!string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {

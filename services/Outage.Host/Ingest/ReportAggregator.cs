@@ -69,7 +69,8 @@ public sealed partial class ReportAggregator(IGrainFactory grains, IOptions<Inta
     /// <summary>Hands the series' queued reports to its grain, one call at a time, until none are left.</summary>
     private async Task DrainAsync(string seriesKey, Pending pending)
     {
-        var grain = grains.GetGrain<ISeriesGrain>(seriesKey);
+        // Resolved once per series: GetGrain looks the interface's attributes up by reflection each time.
+        var grain = pending.Grain ??= grains.GetGrain<ISeriesGrain>(seriesKey);
         while (true)
         {
             IngestItem[] items;
@@ -143,6 +144,9 @@ public sealed partial class ReportAggregator(IGrainFactory grains, IOptions<Inta
 
         /// <summary>Each caller's trace context, for the batch's span.</summary>
         public List<ActivityContext> Origins { get; } = [];
+
+        /// <summary>The series grain, once resolved (only the drain loop, one at a time, touches it).</summary>
+        public ISeriesGrain? Grain { get; set; }
 
         /// <summary>True while a drain loop owns this queue.</summary>
         public bool Draining { get; set; }
