@@ -37,13 +37,46 @@ public sealed class SeriesOptions
     /// <summary>Target false disruptions per series per 30 days.</summary>
     public double FalseAlarmsPer30Days { get; set; } = 1.0;
 
-    /// <summary>Detector settings for a service with <paramref name="minDistinctReporters"/>.</summary>
-    public DetectorSettings DetectorSettings(int minDistinctReporters) => new()
+    /// <summary>
+    /// Detector settings for a service with <paramref name="minDistinctReporters"/>. Short buckets
+    /// (demonstrations, benchmarks) keep the surge windows and the explanation window that fit the
+    /// detector's ring of 512 buckets: with 5-second buckets, windows up to 30 minutes.
+    /// </summary>
+    public DetectorSettings DetectorSettings(int minDistinctReporters)
     {
-        BucketWidth = BucketWidth,
-        MinDistinctReporters = minDistinctReporters,
-        FalseAlarmsPer30Days = FalseAlarmsPer30Days,
-    };
+        var defaults = new DetectorSettings();
+        var longest = BucketWidth * 512;
+        var windows = defaults.ScanWindows.Where(w => w >= BucketWidth && w <= longest).ToArray();
+        return new DetectorSettings
+        {
+            BucketWidth = BucketWidth,
+            MinDistinctReporters = minDistinctReporters,
+            FalseAlarmsPer30Days = FalseAlarmsPer30Days,
+            ScanWindows = windows.Length > 0 ? windows : [BucketWidth],
+            ExplanationWindow = defaults.ExplanationWindow <= longest ? defaults.ExplanationWindow : longest,
+        };
+    }
+}
+
+/// <summary>Rejects series settings the detector cannot run with when the host starts, rather than at each series' activation.</summary>
+public sealed class SeriesOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<SeriesOptions>
+{
+    /// <inheritdoc />
+    public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, SeriesOptions options)
+    {
+        try
+        {
+            options.DetectorSettings(minDistinctReporters: 1).Validate();
+        }
+        catch (ArgumentException e)
+        {
+            return Microsoft.Extensions.Options.ValidateOptionsResult.Fail($"{SeriesOptions.Section}: {e.Message}");
+        }
+
+        return options.DedupeCapacity < 1024 || options.DeviceDedupeWindow <= TimeSpan.Zero || options.ReportIdRetention <= TimeSpan.Zero
+            ? Microsoft.Extensions.Options.ValidateOptionsResult.Fail($"{SeriesOptions.Section}: DedupeCapacity must be at least 1024, the dedupe windows positive.")
+            : Microsoft.Extensions.Options.ValidateOptionsResult.Success;
+    }
 }
 
 /// <summary>The product's clock: a keyed <see cref="TimeProvider"/> so tests can move it without moving Orleans' own timers.</summary>

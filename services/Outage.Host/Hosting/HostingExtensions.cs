@@ -134,7 +134,8 @@ internal static class HostingExtensions
         var speed = builder.Configuration.GetValue("Outage:Clock:Speed", 1.0);
         services.TryAddKeyedSingleton(OutageClock.Key, speed == 1.0 ? TimeProvider.System : new ScaledTimeProvider(speed, builder.Configuration.GetValue<DateTimeOffset?>("Outage:Clock:Epoch")));
         services.AddSingleton(ServiceCatalog.Default);
-        services.AddOptions<SeriesOptions>().BindConfiguration(SeriesOptions.Section);
+        services.AddOptions<SeriesOptions>().BindConfiguration(SeriesOptions.Section).ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<SeriesOptions>, SeriesOptionsValidator>();
         services.AddOptions<IntakeOptions>().BindConfiguration(IntakeOptions.Section);
         services.AddSingleton<ReportAggregator>();
         services.AddHostedService(sp => sp.GetRequiredService<ReportAggregator>());
