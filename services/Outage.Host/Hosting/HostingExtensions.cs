@@ -151,6 +151,15 @@ internal static class HostingExtensions
             o.EnableDetailedErrors = builder.Environment.IsDevelopment();
         });
         services.AddGrpcReflection();
+        // Ingest is CPU-bound: at most this many intake calls run at once, the rest wait their turn without
+        // using the CPU, so that status queries (GetStatus, Watch) are answered promptly during a flood.
+        var ingestConcurrency = builder.Configuration.GetValue("Outage:Intake:MaxConcurrentCalls", 4 * Environment.ProcessorCount);
+        services.AddRateLimiter(o => Microsoft.AspNetCore.RateLimiting.RateLimiterOptionsExtensions.AddConcurrencyLimiter(o, IngestLimiter, l =>
+        {
+            l.PermitLimit = ingestConcurrency;
+            l.QueueLimit = int.MaxValue;
+            l.QueueProcessingOrder = System.Threading.RateLimiting.QueueProcessingOrder.OldestFirst;
+        }));
         services.AddSingleton<ReadinessCheck>();
         services.AddGrpcHealthChecks()
             .AddCheck("self", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy(), [HealthTags.Live])
@@ -162,6 +171,9 @@ internal static class HostingExtensions
             o.Services.Map(HealthTags.Ready, r => r.Tags.Contains(HealthTags.Ready));
         });
     }
+
+    /// <summary>The rate-limiter policy that bounds concurrent intake calls.</summary>
+    private const string IngestLimiter = "ingest";
 
     /// <summary>Health check tags, also the grpc.health.v1 service names of the probes.</summary>
     public static class HealthTags
@@ -187,7 +199,8 @@ internal static class HostingExtensions
             }
         });
 
-        app.MapGrpcService<ReportIntakeGrpcService>();
+        app.UseRateLimiter();
+        app.MapGrpcService<ReportIntakeGrpcService>().RequireRateLimiting(IngestLimiter);
         app.MapGrpcService<StatusQueryGrpcService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
