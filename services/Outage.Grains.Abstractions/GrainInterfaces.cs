@@ -14,11 +14,12 @@ public interface ISeriesGrain : IGrainWithStringKey
     Task<IngestOutcome[]> IngestAsync(IngestItem[] items);
 
     /// <summary>
-    /// Adds counts rolled up from a child series (subdivision to country, country to world). Idempotent:
-    /// a roll-up with a sequence number already applied for that child is ignored.
+    /// Adds counts rolled up from a child series (subdivision to country, country to world), several
+    /// changes at a time, oldest first. Idempotent: deltas with a sequence number already applied for that
+    /// child are ignored, so a resend that overlaps what was applied counts once.
     /// </summary>
-    [Alias("AddRollup")]
-    Task AddRollupAsync(string child, long sequence, int reports, Dictionary<string, int> categories);
+    [Alias("AddRollups")]
+    Task AddRollupsAsync(string child, RollupDelta[] deltas);
 
     /// <summary>Closes finished buckets and returns the live status.</summary>
     [Alias("Refresh")]

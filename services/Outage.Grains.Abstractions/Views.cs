@@ -158,3 +158,10 @@ public sealed record IncidentView
     /// <summary>True while open.</summary>
     public bool IsOpen => ClosedAt is null;
 }
+
+/// <summary>The counts of one change of a child series, handed to its parent under the change's roll-up sequence number.</summary>
+[GenerateSerializer, Immutable, Alias("outage.RollupDelta")]
+public sealed record RollupDelta(
+    [property: Id(0)] long Sequence,
+    [property: Id(1)] int Reports,
+    [property: Id(2)] Dictionary<string, int> Categories);

@@ -73,6 +73,13 @@ public sealed partial class SeriesGrain(
         var settings = _options.DetectorSettings(service.MinDistinctReporters);
         _detector = state.State.Detector is { } saved ? Restore(settings, saved) : new SeriesDetector(settings);
         var s = state.State;
+        if (s.PendingRollup is { } earlier)
+        {
+            // A snapshot of an earlier version held one pending roll-up: it goes first in the outbox.
+            s.PendingRollups.Insert(0, earlier);
+            s.PendingRollup = null;
+        }
+
         _tracker = new IncidentTracker(new SeriesKey(_serviceId, _region), service.Owner, s.Incident is { } i ? ToSeriesIncident(i) : null);
         var now = time.GetUtcNow();
         if (s.OpenStart == default)
@@ -116,26 +123,24 @@ public sealed partial class SeriesGrain(
     public async Task<IngestOutcome[]> IngestAsync(IngestItem[] items)
     {
         await CloseBucketsUntilAsync(time.GetUtcNow());
-        await FlushRollupAsync();
         var (outcomes, change) = state.State.Decide(items);
         await CommitAsync(change);
-        await FlushRollupAsync();
+        await FlushRollupAsync(force: _journaling);
         await PreviewAsync();
         return outcomes;
     }
 
     /// <inheritdoc />
-    public async Task AddRollupAsync(string child, long sequence, int reports, Dictionary<string, int> categories)
+    public async Task AddRollupsAsync(string child, RollupDelta[] deltas)
     {
         await CloseBucketsUntilAsync(time.GetUtcNow());
-        await FlushRollupAsync();
-        if (state.State.DecideRollup(child, sequence, reports, categories) is not { } change)
+        if (state.State.DecideRollup(child, deltas) is not { } change)
         {
             return; // resent after a lost answer: already counted
         }
 
         await CommitAsync(change);
-        await FlushRollupAsync();
+        await FlushRollupAsync(force: _journaling);
         await PreviewAsync();
     }
 
@@ -195,15 +200,34 @@ public sealed partial class SeriesGrain(
         return Task.FromResult(points.ToArray());
     }
 
-    /// <summary>Hands the pending roll-up to the parent; it stays pending (and saved) until the parent confirms.</summary>
-    private async Task FlushRollupAsync()
+    /// <summary>
+    /// Hands the roll-up outbox to the parent in one call; the deltas stay queued (and saved) until the parent
+    /// confirms. Unless <paramref name="force"/>d, waits until the outbox holds <see cref="RollupFlushDeltas"/>
+    /// changes or <see cref="RollupFlushReports"/> reports: under load a parent gets one call per several
+    /// child batches, and at most a timer tick (a second) late. With the durable acknowledgement every batch
+    /// forces it, so that an acknowledged report is counted by its parents before the answer, and a series
+    /// whose silo died owes its parent nothing (it might not be activated again for a long time).
+    /// </summary>
+    private async Task FlushRollupAsync(bool force)
     {
-        if (state.State.PendingRollup is { } pending && _parent is not null)
+        var outbox = state.State.PendingRollups;
+        if (_parent is null || outbox.Count == 0
+            || (!force && outbox.Count < RollupFlushDeltas && outbox.Sum(d => d.Reports) < RollupFlushReports))
         {
-            await _parent.AddRollupAsync(this.GetPrimaryKeyString(), pending.Sequence, pending.Reports, pending.Categories);
-            state.State.PendingRollup = null;
+            return;
         }
+
+        var deltas = outbox.ToArray();
+        await _parent.AddRollupsAsync(this.GetPrimaryKeyString(), deltas);
+        // Nothing else runs in this activation meanwhile (no reentrancy): the outbox still starts with these.
+        outbox.RemoveRange(0, deltas.Length);
     }
+
+    /// <summary>Changes in the roll-up outbox that make it due without waiting for the timer.</summary>
+    private const int RollupFlushDeltas = 16;
+
+    /// <summary>Reports in the roll-up outbox that make it due without waiting for the timer.</summary>
+    private const int RollupFlushReports = 256;
 
     /// <summary>
     /// Judges the open bucket now rather than at the end of the minute, so a surge is published at once.
@@ -232,7 +256,7 @@ public sealed partial class SeriesGrain(
     private async Task TickAsync()
     {
         await CloseBucketsUntilAsync(time.GetUtcNow());
-        await FlushRollupAsync(); // a roll-up left pending by a failed call is delivered without waiting for the next report
+        await FlushRollupAsync(force: true); // what the outbox holds, including what a failed call left, is delivered within a tick
         await PreviewAsync(anyGrowth: true);
         if (_live.Level != DisruptionLevel.Normal)
         {
@@ -251,6 +275,15 @@ public sealed partial class SeriesGrain(
         }
 
         // The open bucket and dedupe sets live in memory (and the journal) between bucket closes: keep them.
+        try
+        {
+            await FlushRollupAsync(force: true); // best effort: what stays queued is saved and sent by the next activation
+        }
+        catch (Exception e) when (e is OrleansException or TimeoutException)
+        {
+            LogSaveOnDeactivationFailed(logger, e, this.GetPrimaryKeyString(), reason.Description);
+        }
+
         try
         {
             await SaveAsync();

@@ -40,8 +40,15 @@ public sealed class SeriesState
     /// <summary>Sequence number of the last roll-up this series queued for its parent.</summary>
     [Id(10)] public long RollupSequence { get; set; }
 
-    /// <summary>A roll-up saved but not yet confirmed by the parent (an outbox): resent until it is, and the parent ignores repeats.</summary>
+    /// <summary>Read from snapshots of earlier versions only (one pending roll-up); moved into <see cref="PendingRollups"/>.</summary>
     [Id(11)] public RollupDelta? PendingRollup { get; set; }
+
+    /// <summary>
+    /// Roll-ups queued for the parent and not yet confirmed (an outbox), oldest first, one per change so that
+    /// a replay rebuilds them with the same sequence numbers. Delivered together; the parent applies only
+    /// the sequences it has not applied yet, so a resend, even one that overlaps, counts once.
+    /// </summary>
+    [Id(16)] public List<RollupDelta> PendingRollups { get; set; } = [];
 
     /// <summary>For a parent: the last roll-up sequence applied from each child, so a resent roll-up counts once.</summary>
     [Id(12)] public Dictionary<string, long> ChildSequences { get; set; } = new(StringComparer.Ordinal);
@@ -91,16 +98,38 @@ public sealed class SeriesState
         return (outcomes, new SeriesChange(ChangeSequence + 1, OpenStart, [.. reportIds], [.. devices], devices.Count, categories, null, 0));
     }
 
-    /// <summary>The change that adds a child's roll-up, or null when that roll-up was applied already (a resend).</summary>
-    public SeriesChange? DecideRollup(string child, long sequence, int reports, Dictionary<string, int> categories) =>
-        ChildSequences.TryGetValue(child, out var applied) && sequence <= applied
-            ? null
-            : new SeriesChange(ChangeSequence + 1, OpenStart, [], [], reports, categories, child, sequence);
+    /// <summary>
+    /// The change that adds a child's roll-ups not applied yet (their sequences above the last one applied
+    /// from that child), summed; null when every one was applied already (a resend).
+    /// </summary>
+    public SeriesChange? DecideRollup(string child, IReadOnlyList<RollupDelta> deltas)
+    {
+        var applied = ChildSequences.GetValueOrDefault(child);
+        var reports = 0;
+        var last = applied;
+        Dictionary<string, int>? categories = null;
+        foreach (var delta in deltas)
+        {
+            if (delta.Sequence <= applied)
+            {
+                continue;
+            }
+
+            reports += delta.Reports;
+            last = Math.Max(last, delta.Sequence);
+            categories ??= new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var (category, n) in delta.Categories)
+            {
+                categories[category] = categories.GetValueOrDefault(category) + n;
+            }
+        }
+
+        return categories is null ? null : new SeriesChange(ChangeSequence + 1, OpenStart, [], [], reports, categories, child, last);
+    }
 
     /// <summary>
     /// Applies a change: remembers its report ids and devices, counts its reports in the open bucket and
-    /// (when the series has a parent) queues them as the pending roll-up. The caller has delivered any
-    /// earlier pending roll-up first, so at most one is ever pending.
+    /// (when the series has a parent) queues them in the roll-up outbox.
     /// </summary>
     public void Apply(SeriesChange change, bool hasParent, int dedupeCapacity)
     {
@@ -134,7 +163,7 @@ public sealed class SeriesState
 
         if (hasParent)
         {
-            PendingRollup = new RollupDelta(++RollupSequence, change.Reports, change.Categories);
+            PendingRollups.Add(new RollupDelta(++RollupSequence, change.Reports, change.Categories));
         }
     }
 
@@ -145,13 +174,6 @@ public sealed class SeriesState
         Devices.Rotate(now, deviceWindow);
     }
 }
-
-/// <summary>Counts a child series hands to its parent.</summary>
-[GenerateSerializer, Immutable, Alias("outage.RollupDelta")]
-public sealed record RollupDelta(
-    [property: Id(0)] long Sequence,
-    [property: Id(1)] int Reports,
-    [property: Id(2)] Dictionary<string, int> Categories);
 
 /// <summary>
 /// One batch's effect on a series (reports from clients, or a roll-up from a child): what

@@ -33,7 +33,7 @@ public class SeriesStateTests
 
         Assert.Equal(2, state.OpenReports);
         Assert.Equal(1, state.OpenCategories["feed"]);
-        Assert.Equal((1L, 2), (state.PendingRollup!.Sequence, state.PendingRollup.Reports));
+        Assert.Equal((1L, 2), (state.PendingRollups.Single().Sequence, state.PendingRollups.Single().Reports));
         var (again, _) = state.Decide([Item(1, 9), Item(3, 2)]);
         Assert.Equal([IngestOutcome.Duplicate, IngestOutcome.DeviceAlreadyCounted], again);
     }
@@ -42,13 +42,33 @@ public class SeriesStateTests
     public void ARollUpResentAfterALostAnswerIsNotCountedTwice()
     {
         var parent = new SeriesState { OpenStart = Bucket };
-        var categories = new Dictionary<string, int> { ["login"] = 5 };
-        parent.Apply(parent.DecideRollup("x/US-CA", 1, 5, categories)!, hasParent: true, dedupeCapacity: 100);
+        RollupDelta Delta(long sequence, int reports) => new(sequence, reports, new Dictionary<string, int> { ["login"] = reports });
+        parent.Apply(parent.DecideRollup("x/US-CA", [Delta(1, 5)])!, hasParent: true, dedupeCapacity: 100);
 
-        Assert.Null(parent.DecideRollup("x/US-CA", 1, 5, categories));
-        Assert.NotNull(parent.DecideRollup("x/US-CA", 2, 5, categories));
-        Assert.NotNull(parent.DecideRollup("x/US-NY", 1, 5, categories));
+        Assert.Null(parent.DecideRollup("x/US-CA", [Delta(1, 5)]));
+        Assert.NotNull(parent.DecideRollup("x/US-CA", [Delta(2, 5)]));
+        Assert.NotNull(parent.DecideRollup("x/US-NY", [Delta(1, 5)]));
         Assert.Equal(5, parent.OpenReports);
+    }
+
+    [Fact]
+    public void AnOverlappingResendCountsOnlyTheDeltasNotAppliedYet()
+    {
+        var parent = new SeriesState { OpenStart = Bucket };
+        RollupDelta Delta(long sequence, int reports, string category) => new(sequence, reports, new Dictionary<string, int> { [category] = reports });
+        // The child sent 1..2 and the answer was lost; by the resend it had queued 3 and 4 too.
+        parent.Apply(parent.DecideRollup("x/US-CA", [Delta(1, 5, "login"), Delta(2, 3, "feed")])!, hasParent: true, dedupeCapacity: 100);
+
+        var resend = parent.DecideRollup("x/US-CA", [Delta(1, 5, "login"), Delta(2, 3, "feed"), Delta(3, 7, "login"), Delta(4, 1, "app")])!;
+        parent.Apply(resend, hasParent: true, dedupeCapacity: 100);
+
+        Assert.Equal((8, 4L), (resend.Reports, resend.ChildSequence));
+        Assert.Equal(16, parent.OpenReports);
+        Assert.Equal(12, parent.OpenCategories["login"]);
+        Assert.Equal(3, parent.OpenCategories["feed"]);
+        Assert.Equal(1, parent.OpenCategories["app"]);
+        // One outbox entry per applied change, for the parent's own parent.
+        Assert.Equal([1L, 2L], parent.PendingRollups.Select(d => d.Sequence));
     }
 
     [Fact]
@@ -82,7 +102,7 @@ public class SeriesStateTests
         Assert.Equal(live.OpenReports, restored.OpenReports);
         Assert.Equal(live.OpenCategories, restored.OpenCategories);
         Assert.Equal(live.ChangeSequence, restored.ChangeSequence);
-        Assert.Equal((live.PendingRollup!.Sequence, live.PendingRollup.Reports), (restored.PendingRollup!.Sequence, restored.PendingRollup.Reports));
+        Assert.Equal(live.PendingRollups.Select(d => (d.Sequence, d.Reports)), restored.PendingRollups.Select(d => (d.Sequence, d.Reports)));
         Assert.Equal(live.ReportIds.Count, restored.ReportIds.Count);
         Assert.Equal(live.Devices.Count, restored.Devices.Count);
         // The same next batch gets the same outcomes from both.

@@ -21,7 +21,7 @@ public class StoredStateTests
             OpenCategories = { ["login"] = 40, ["feed"] = 2 },
             Timeline = [new TimelinePoint(DateTimeOffset.UnixEpoch, 7, 3.5f, DisruptionLevel.Elevated)],
             Incident = new IncidentView { Id = "facebook/US@1", Owner = "meta", Services = ["facebook"], Regions = ["US"] },
-            PendingRollup = new RollupDelta(5, 42, new Dictionary<string, int> { ["login"] = 40 }),
+            PendingRollups = [new RollupDelta(5, 40, new Dictionary<string, int> { ["login"] = 40 }), new RollupDelta(6, 2, new Dictionary<string, int> { ["feed"] = 2 })],
         };
         foreach (var id in new ulong[] { 1UL << 40, 2UL << 40, 3UL << 40 })
         {
@@ -47,7 +47,7 @@ public class StoredStateTests
         Assert.False(back.ReportIds.Contains(4UL << 40));
         Assert.True(back.Devices.Contains(9UL << 40));
         Assert.Equal("facebook/US@1", back.Incident!.Id);
-        Assert.Equal(5, back.PendingRollup!.Sequence);
+        Assert.Equal([5L, 6L], back.PendingRollups.Select(d => d.Sequence));
         Assert.Equal(state.Detector, back.Detector);
     }
 
