@@ -151,9 +151,11 @@ internal static class HostingExtensions
             o.EnableDetailedErrors = builder.Environment.IsDevelopment();
         });
         services.AddGrpcReflection();
-        // Ingest is CPU-bound: at most this many intake calls run at once, the rest wait their turn without
-        // using the CPU, so that status queries (GetStatus, Watch) are answered promptly during a flood.
-        var ingestConcurrency = builder.Configuration.GetValue("Outage:Intake:MaxConcurrentCalls", 4 * Environment.ProcessorCount);
+        // Embedded ingest is CPU-bound: at most 4 intake calls per core run at once, the rest wait their turn
+        // without using the CPU, so that status queries (GetStatus, Watch) are answered promptly during a flood.
+        // With Redis a call mostly waits for its journal appends, so many more run at once.
+        var perCore = builder.Configuration.GetConnectionString("Redis") is null ? 4 : 64;
+        var ingestConcurrency = builder.Configuration.GetValue("Outage:Intake:MaxConcurrentCalls", perCore * Environment.ProcessorCount);
         services.AddRateLimiter(o => Microsoft.AspNetCore.RateLimiting.RateLimiterOptionsExtensions.AddConcurrencyLimiter(o, IngestLimiter, l =>
         {
             l.PermitLimit = ingestConcurrency;
