@@ -23,7 +23,7 @@ public sealed partial class SeriesGrain(
     [Microsoft.Extensions.DependencyInjection.FromKeyedServices(OutageClock.Key)] TimeProvider time,
     IOptions<SeriesOptions> options,
     OutageMetrics metrics,
-    ILogger<SeriesGrain> logger) : Grain, ISeriesGrain
+    ILogger<SeriesGrain> logger) : Grain, ISeriesGrain, IRemindable
 {
     private readonly SeriesOptions _options = options.Value;
     private readonly string _activation = Guid.NewGuid().ToString("N");
@@ -39,6 +39,9 @@ public sealed partial class SeriesGrain(
     private IncidentTracker _tracker = null!;
     private SeriesStatusView _live = null!;
     private (DisruptionLevel Level, bool Recovering, string Incident) _published = (DisruptionLevel.Normal, false, "");
+
+    /// <summary>True once this activation holds the roll-up reminder.</summary>
+    private bool _rollupReminder;
 
     /// <summary>The open bucket's count at its last preview.</summary>
     private int _previewedReports;
@@ -124,8 +127,9 @@ public sealed partial class SeriesGrain(
     {
         await CloseBucketsUntilAsync(time.GetUtcNow());
         var (outcomes, change) = state.State.Decide(items);
+        await EnsureRollupReminderAsync();
         await CommitAsync(change);
-        await FlushRollupAsync(force: _journaling);
+        await FlushRollupAsync(force: false);
         await PreviewAsync();
         return outcomes;
     }
@@ -139,10 +143,54 @@ public sealed partial class SeriesGrain(
             return; // resent after a lost answer: already counted
         }
 
+        await EnsureRollupReminderAsync();
         await CommitAsync(change);
-        await FlushRollupAsync(force: _journaling);
+        await FlushRollupAsync(force: false);
         await PreviewAsync();
     }
+
+    /// <summary>
+    /// With the durable acknowledgement, a series that queues roll-ups holds a reminder before its first
+    /// acknowledged batch: if its silo dies with roll-ups still queued (they are in the journal), the reminder
+    /// brings the series back within about a minute to deliver them, even if nobody reports on it again.
+    /// One reminder write per activation, not per batch.
+    /// </summary>
+    private async Task EnsureRollupReminderAsync()
+    {
+        if (_journaling && _parent is not null && !_rollupReminder)
+        {
+            await this.RegisterOrUpdateReminder(RollupReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+            _rollupReminder = true;
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != RollupReminder)
+        {
+            return;
+        }
+
+        await FlushRollupAsync(force: true);
+        if (state.State.PendingRollups.Count == 0 && !_rollupReminder)
+        {
+            // Left by an activation that died owing roll-ups: delivered now, the reminder is not needed any more.
+            await DropRollupReminderAsync();
+        }
+    }
+
+    private async Task DropRollupReminderAsync()
+    {
+        if (await this.GetReminder(RollupReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+
+        _rollupReminder = false;
+    }
+
+    private const string RollupReminder = "rollup";
 
     /// <summary>
     /// Journals the change (when the acknowledgement is durable) and only then applies it: a failed
@@ -204,9 +252,9 @@ public sealed partial class SeriesGrain(
     /// Hands the roll-up outbox to the parent in one call; the deltas stay queued (and saved) until the parent
     /// confirms. Unless <paramref name="force"/>d, waits until the outbox holds <see cref="RollupFlushDeltas"/>
     /// changes or <see cref="RollupFlushReports"/> reports: under load a parent gets one call per several
-    /// child batches, and at most a timer tick (a second) late. With the durable acknowledgement every batch
-    /// forces it, so that an acknowledged report is counted by its parents before the answer, and a series
-    /// whose silo died owes its parent nothing (it might not be activated again for a long time).
+    /// child batches, and at most a timer tick (a second) late. The outbox is part of the state (journaled with
+    /// each change), so what a dead silo owed is delivered by the series' next activation (see
+    /// <see cref="EnsureRollupReminderAsync"/>).
     /// </summary>
     private async Task FlushRollupAsync(bool force)
     {
@@ -291,6 +339,18 @@ public sealed partial class SeriesGrain(
         catch (Exception e) when (e is OrleansException or TimeoutException or Orleans.Storage.InconsistentStateException)
         {
             LogSaveOnDeactivationFailed(logger, e, this.GetPrimaryKeyString(), reason.Description);
+        }
+
+        if (_rollupReminder && state.State.PendingRollups.Count == 0)
+        {
+            try
+            {
+                await DropRollupReminderAsync(); // owes nothing: no reason to be woken up
+            }
+            catch (Exception e) when (e is OrleansException or TimeoutException)
+            {
+                LogSaveOnDeactivationFailed(logger, e, this.GetPrimaryKeyString(), reason.Description);
+            }
         }
     }
 

@@ -29,6 +29,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         public void Configure(ISiloBuilder silo)
         {
             silo.AddOutageMemoryStorage();
+            silo.UseInMemoryReminderService();
             silo.Services.AddSingleton(ServiceCatalog.Default);
             silo.Services.AddKeyedSingleton<TimeProvider>(OutageClock.Key, Clock);
             silo.Services.AddOptions<SeriesOptions>();

@@ -85,6 +85,7 @@ internal static class HostingExtensions
             {
                 silo.UseLocalhostClustering(siloPort, gatewayPort);
                 silo.AddOutageMemoryStorage();
+                silo.UseInMemoryReminderService();
                 return;
             }
 
@@ -98,6 +99,8 @@ internal static class HostingExtensions
             var advertised = orleans["AdvertisedAddress"] is { Length: > 0 } a ? IPAddress.Parse(a) : IPAddress.Loopback;
             silo.ConfigureEndpoints(advertised, siloPort, gatewayPort, listenOnAnyHostAddress: orleans.GetValue("ListenOnAnyHostAddress", false));
             silo.UseRedisClustering(o => o.ConfigurationOptions = RedisOptions(redis));
+            // Reminders bring back a series that still owes its parent a roll-up after its silo died.
+            silo.UseRedisReminderService(o => o.ConfigurationOptions = RedisOptions(redis));
             silo.AddRedisGrainStorage(StorageNames.State, options => options.Configure<IServiceProvider>((o, services) =>
             {
                 o.ConfigurationOptions = RedisOptions(redis);
