@@ -40,7 +40,7 @@ internal static class HostingExtensions
         if (redis is not null)
         {
             var wait = configuration.GetValue("Outage:RedisStartupTimeout", TimeSpan.FromMinutes(5));
-            builder.Services.AddHostedService(sp => new RedisStartupGate(redis, wait, sp.GetRequiredService<ILogger<RedisStartupGate>>()));
+            builder.Services.AddHostedService(sp => new RedisStartupGate(redis, wait, sp, sp.GetRequiredService<ILogger<RedisStartupGate>>()));
         }
 
         if (role == "edge")

@@ -7,9 +7,9 @@ namespace Outage.Host.Hosting;
 /// <summary>
 /// Holds start-up until Redis answers, retrying with backoff, so a Redis that is briefly unreachable
 /// (a pod starting before its Redis, a Redis restart) delays the silo instead of crashing it. Registered
-/// before Orleans, whose membership would otherwise fail to start.
+/// before Orleans, whose membership would otherwise fail to start. Then opens the journal's connection.
 /// </summary>
-internal sealed partial class RedisStartupGate(string connectionString, TimeSpan timeout, ILogger<RedisStartupGate> logger) : IHostedService
+internal sealed partial class RedisStartupGate(string connectionString, TimeSpan timeout, IServiceProvider services, ILogger<RedisStartupGate> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -40,6 +40,9 @@ internal sealed partial class RedisStartupGate(string connectionString, TimeSpan
             ct.ThrowIfCancellationRequested();
         }, cancellationToken);
         LogReady(logger, attempt);
+        // The series journal's connection is made now, once, rather than by the first grain activations,
+        // whose synchronous connect under a burst of activations starved the thread pool for seconds.
+        _ = services.GetService<IConnectionMultiplexer>();
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
