@@ -8,7 +8,7 @@
 #    through a flood where every report comes from a new device;
 #  - BenchmarkDotNet micro-benchmarks of the hot paths (validation, hashes, aggregator, detector step).
 # Writes bench/results/latest.json (one object per measurement) and bench/results/latest.md.
-# --quick: about 3 minutes (shorter runs, short BenchmarkDotNet jobs); the default takes about 12.
+# --quick: about 6 minutes (shorter runs, short BenchmarkDotNet jobs); the default takes about 15.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 quick=no
