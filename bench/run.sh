@@ -55,6 +55,15 @@ stop_host() { kill -TERM "$1" 2>/dev/null || true; while kill -0 "$1" 2>/dev/nul
 
 # The shapes: unary calls, batches of 100, client streams of 1,000 reports; enough calls in flight to fill the server.
 shapes=("unary --connections 8 --concurrency 16" "batch --batch 100 --connections 8 --concurrency 8" "stream --batch 1000 --connections 8 --concurrency 2")
+# every_shape ADDRESS MODE: each shape against the reference server, then against the product at ADDRESS.
+every_shape() {
+  local address=$1 mode=$2 s args
+  for s in "${shapes[@]}"; do
+    read -r -a args <<< "--shape $s"
+    ingest "http://127.0.0.1:$ref_port" reference "reference ${args[1]}" "${args[@]}"
+    ingest "http://127.0.0.1:$address" "$mode" "$mode ${args[1]}" "${args[@]}"
+  done
+}
 ingest() { # ingest ADDRESS MODE NAME SHAPE-ARGS...
   local address=$1 mode=$2 name=$3; shift 3
   $loadgen ingest --server "$address" --seconds "$warm" --series 1000 --name warmup "$@" >/dev/null 2>&1 || true
@@ -70,11 +79,7 @@ sleep 3
 step "ingest: embedded product vs reference, every shape"
 start_host embedded
 embedded=$grpc; embedded_pid=$host_pid
-for s in "${shapes[@]}"; do
-  read -r -a args <<< "--shape $s"
-  ingest "http://127.0.0.1:$ref_port" reference "reference ${args[1]}" "${args[@]}"
-  ingest "http://127.0.0.1:$embedded" embedded "embedded ${args[1]}" "${args[@]}"
-done
+every_shape "$embedded" embedded
 
 step "GetStatus latency under full batch ingest (embedded)"
 $loadgen ingest --server "http://127.0.0.1:$embedded" --shape batch --batch 100 --connections 8 --concurrency 8 --series 1000 \
@@ -109,11 +114,7 @@ redis_port=$(free_port)
 redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$work" --appendonly yes --save "" --daemonize yes >/dev/null
 sleep 1
 start_host redis ConnectionStrings__Redis="127.0.0.1:$redis_port" Outage__Series__DurableAcknowledgement=true
-for s in "${shapes[@]}"; do
-  read -r -a args <<< "--shape $s"
-  ingest "http://127.0.0.1:$ref_port" reference "reference ${args[1]}" "${args[@]}"
-  ingest "http://127.0.0.1:$grpc" redis "redis ${args[1]}" "${args[@]}"
-done
+every_shape "$grpc" redis
 stop_host "$host_pid"
 stop_host "$ref_pid"
 
