@@ -1,10 +1,12 @@
 using Outage.Host.Hosting;
+using Outage.Host.Security;
 
 // appsettings.json is read from the application's folder whatever the working directory.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddOutageCluster();
 builder.AddOutageServices();
 builder.AddOutageTelemetry();
+builder.AddOutageSecurity();
 
 var app = builder.Build();
 app.MapOutageEndpoints();

@@ -15,6 +15,7 @@ internal sealed class ReportIntakeGrpcService(
     WatchHub hub,
     ServiceCatalog catalog,
     OutageMetrics metrics,
+    Security.Quotas quotas,
     [FromKeyedServices(OutageClock.Key)] TimeProvider time) : ReportIntakeService.ReportIntakeServiceBase
 {
     /// <summary>Reports of one stream in flight before the stream waits for outcomes.</summary>
@@ -34,6 +35,11 @@ internal sealed class ReportIntakeGrpcService(
         }
 
         var report = request.Report;
+        if (quotas.Enabled && Security.Quotas.IsAnonymous(context))
+        {
+            quotas.TakeDeviceReport(report.DeviceId);
+        }
+
         var outcome = await SubmitAsync(report);
         var status = hub.Find(report.ServiceId, report.Region) ?? SeriesStatusView.Quiet(report.ServiceId, report.Region, time.GetUtcNow());
         metrics.IngestCompleted(nameof(SubmitReport), Stopwatch.GetElapsedTime(started));
@@ -43,6 +49,7 @@ internal sealed class ReportIntakeGrpcService(
     public override async Task<SubmitReportsResponse> SubmitReports(SubmitReportsRequest request, ServerCallContext context)
     {
         var started = Stopwatch.GetTimestamp();
+        RequireKeyForBulk(context);
         if (request.Reports.Count is 0 or > ReportValidator.MaxBatch)
         {
             RpcErrors.InvalidArgument("reports", $"must hold 1 to {ReportValidator.MaxBatch} reports (got {request.Reports.Count})");
@@ -82,6 +89,7 @@ internal sealed class ReportIntakeGrpcService(
     public override async Task<StreamReportsResponse> StreamReports(IAsyncStreamReader<StreamReportsRequest> requestStream, ServerCallContext context)
     {
         var started = Stopwatch.GetTimestamp();
+        RequireKeyForBulk(context);
         var summary = new StreamReportsResponse();
         var inFlight = new List<Task<IngestOutcome>>();
         var index = 0;
@@ -115,6 +123,15 @@ internal sealed class ReportIntakeGrpcService(
         await Tally(inFlight, summary);
         metrics.IngestCompleted(nameof(StreamReports), Stopwatch.GetElapsedTime(started));
         return summary;
+    }
+
+    /// <summary>Once keys are configured, anonymous callers (the mobile apps) submit one report at a time.</summary>
+    private void RequireKeyForBulk(ServerCallContext context)
+    {
+        if (quotas.Enabled && Security.Quotas.IsAnonymous(context))
+        {
+            throw new RpcException(new Status(StatusCode.Unauthenticated, "Batches and streams need an API key with the reports:write scope."));
+        }
     }
 
     private static async Task Tally(List<Task<IngestOutcome>> inFlight, StreamReportsResponse summary)

@@ -28,6 +28,14 @@ internal static class RpcErrors
     public static void InvalidArgument(string field, string description) =>
         InvalidArgument([new Contracts.V1.FieldViolation { Field = field, Description = description }]);
 
+    /// <summary>RESOURCE_EXHAUSTED with a google.rpc.RetryInfo saying when to try again.</summary>
+    public static RpcException ResourceExhausted(string message, TimeSpan retryAfter) => new Google.Rpc.Status
+    {
+        Code = (int)Code.ResourceExhausted,
+        Message = message,
+        Details = { Any.Pack(new RetryInfo { RetryDelay = Duration.FromTimeSpan(retryAfter) }) },
+    }.ToRpcException();
+
     /// <summary>NOT_FOUND.</summary>
     [DoesNotReturn]
     public static void NotFound(string message) => throw new RpcException(new global::Grpc.Core.Status(StatusCode.NotFound, message));

@@ -151,6 +151,7 @@ internal static class HostingExtensions
         services.AddGrpc(o =>
         {
             o.Interceptors.Add<ErrorMappingInterceptor>();
+            o.Interceptors.Add<Security.QuotaInterceptor>();
             o.EnableDetailedErrors = builder.Environment.IsDevelopment();
         });
         services.AddGrpcReflection();
@@ -204,9 +205,11 @@ internal static class HostingExtensions
             }
         });
 
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseRateLimiter();
-        app.MapGrpcService<ReportIntakeGrpcService>().RequireRateLimiting(IngestLimiter);
-        app.MapGrpcService<StatusQueryGrpcService>();
+        app.MapGrpcService<ReportIntakeGrpcService>().RequireRateLimiting(IngestLimiter).RequireAuthorization(Security.Scopes.ReportsWrite);
+        app.MapGrpcService<StatusQueryGrpcService>().RequireAuthorization(Security.Scopes.StatusRead);
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         app.MapHealthChecks("/healthz");

@@ -1,0 +1,129 @@
+using System.Security.Cryptography;
+using System.Text;
+using Google.Rpc;
+using Grpc.Core;
+using Grpc.Health.V1;
+using Microsoft.AspNetCore.Hosting;
+using Outage.Contracts.V1;
+
+namespace Outage.Host.Tests;
+
+/// <summary>A host with API keys configured: anonymous reports allowed and limited, anonymous reads switched off.</summary>
+public sealed class KeyedHostFactory : OutageHostFactory
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        void Key(int i, string name, string key, double callsPerSecond, params string[] scopes)
+        {
+            builder.UseSetting($"Outage:Auth:Keys:{i}:Name", name);
+            builder.UseSetting($"Outage:Auth:Keys:{i}:Hash", Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key))));
+            builder.UseSetting($"Outage:Auth:Keys:{i}:CallsPerSecond", callsPerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            for (var s = 0; s < scopes.Length; s++)
+            {
+                builder.UseSetting($"Outage:Auth:Keys:{i}:Scopes:{s}", scopes[s]);
+            }
+        }
+
+        Key(0, "partner", "partner-key", 1000, "reports:write", "status:read");
+        Key(1, "reader", "reader-key", 1000, "status:read");
+        Key(2, "tiny", "tiny-key", 0.5, "status:read");
+        builder.UseSetting("Outage:Auth:AnonymousStatusReads", "false");
+        builder.UseSetting("Outage:Auth:AnonymousReportsPerMinutePerDevice", "2");
+    }
+}
+
+public class AuthTests(KeyedHostFactory host) : IClassFixture<KeyedHostFactory>
+{
+    private static Metadata Bearer(string key) => new() { { "authorization", "Bearer " + key } };
+
+    private static async Task<StatusCode> CodeOf(Func<Task> call)
+    {
+        try
+        {
+            await call();
+            return StatusCode.OK;
+        }
+        catch (RpcException e)
+        {
+            return e.StatusCode;
+        }
+    }
+
+    private Task<SubmitReportResponse> Submit(Metadata? headers = null, string? device = null) =>
+        host.Intake().SubmitReportAsync(new SubmitReportRequest { Report = Reports.Valid(host, "whatsapp", "IT", "messages", device) }, headers).ResponseAsync;
+
+    private Task<GetStatusResponse> Status(Metadata? headers = null) =>
+        host.Query().GetStatusAsync(new GetStatusRequest { ServiceId = "whatsapp", Region = "IT" }, headers).ResponseAsync;
+
+    [Fact]
+    public async Task AnonymousReportsAreAcceptedWhileAnonymousReadsAreSwitchedOff()
+    {
+        Assert.Equal(ReportOutcome.Accepted, (await Submit()).Outcome);
+        Assert.Equal(StatusCode.Unauthenticated, await CodeOf(() => Status()));
+    }
+
+    [Fact]
+    public async Task AWrongKeyIsUnauthenticatedEvenWhereAnonymousCallsAreAllowed()
+    {
+        Assert.Equal(StatusCode.Unauthenticated, await CodeOf(() => Submit(Bearer("not-a-key"))));
+        Assert.Equal(StatusCode.Unauthenticated, await CodeOf(() => Status(Bearer("not-a-key"))));
+    }
+
+    [Fact]
+    public async Task AKeyWithoutTheScopeIsPermissionDenied()
+    {
+        Assert.Equal(StatusCode.PermissionDenied, await CodeOf(() => Submit(Bearer("reader-key"))));
+        Assert.Equal(StatusCode.OK, await CodeOf(() => Status(Bearer("reader-key"))));
+        Assert.Equal(StatusCode.OK, await CodeOf(() => Submit(Bearer("partner-key"))));
+    }
+
+    [Fact]
+    public async Task BatchesNeedAKey()
+    {
+        var batch = new SubmitReportsRequest { Reports = { Reports.Valid(host, "whatsapp", "IT", "messages") } };
+
+        Assert.Equal(StatusCode.Unauthenticated, await CodeOf(() => host.Intake().SubmitReportsAsync(batch).ResponseAsync));
+        var answered = await host.Intake().SubmitReportsAsync(batch, Bearer("partner-key"));
+        Assert.Equal(ReportOutcome.Accepted, answered.Results.Single().Outcome);
+    }
+
+    [Fact]
+    public async Task AKeyOverItsQuotaIsResourceExhaustedWithRetryInfo()
+    {
+        // 0.5 calls per second: a bucket of one call.
+        await Status(Bearer("tiny-key"));
+        var refused = await Assert.ThrowsAsync<RpcException>(() => Status(Bearer("tiny-key")));
+
+        Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
+        var retry = refused.GetRpcStatus()!.GetDetail<RetryInfo>();
+        Assert.NotNull(retry);
+        Assert.True(retry.RetryDelay.ToTimeSpan() > TimeSpan.Zero);
+        // Another key's quota is its own.
+        Assert.Equal(StatusCode.OK, await CodeOf(() => Status(Bearer("reader-key"))));
+    }
+
+    [Fact]
+    public async Task AnAnonymousDeviceOverItsQuotaIsResourceExhausted()
+    {
+        var device = Guid.NewGuid().ToString("N");
+
+        await Submit(device: device);
+        await Submit(device: device);
+        var refused = await Assert.ThrowsAsync<RpcException>(() => Submit(device: device));
+
+        Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
+        Assert.NotNull(refused.GetRpcStatus()!.GetDetail<RetryInfo>());
+        Assert.Equal(ReportOutcome.Accepted, (await Submit()).Outcome); // another device
+    }
+
+    [Fact]
+    public async Task HealthAnswersWithoutAKey()
+    {
+        var health = new Health.HealthClient(host.Channel());
+
+        var live = await health.CheckAsync(new HealthCheckRequest { Service = "live" });
+
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, live.Status);
+    }
+}
