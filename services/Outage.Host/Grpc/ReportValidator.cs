@@ -58,7 +58,9 @@ public sealed class ReportValidator(ServiceCatalog catalog, [FromKeyedServices(O
         else
         {
             var now = time.GetUtcNow();
-            var at = report.OccurredAt.Seconds is < -62135596800 or > 253402300799 ? DateTimeOffset.MinValue : report.OccurredAt.ToDateTimeOffset();
+            // Out-of-range seconds or nanos are not a time at all (ToDateTimeOffset would throw): treat them as long past.
+            var at = report.OccurredAt.Seconds is < -62135596800 or > 253402300799 || report.OccurredAt.Nanos is < 0 or > 999_999_999
+                ? DateTimeOffset.MinValue : report.OccurredAt.ToDateTimeOffset();
             Check(ref violations, index, at <= now + MaxFuture, "occurred_at", "is more than 5 minutes in the future");
             Check(ref violations, index, at >= now - MaxPast, "occurred_at", "is more than 1 hour in the past");
         }
