@@ -105,7 +105,7 @@ public sealed class HostProcess : IDisposable
     private readonly Process _process;
     private readonly string _log;
 
-    public HostProcess(string role, string redis, string clusterId, IReadOnlyDictionary<string, string>? settings = null)
+    public HostProcess(string role, string redis, string clusterId, IReadOnlyDictionary<string, string>? settings = null, bool useTls = false)
     {
         GrpcPort = Loopback.FreePort();
         HttpPort = Loopback.FreePort();
@@ -123,7 +123,7 @@ public sealed class HostProcess : IDisposable
         start.Environment["Orleans__ClusterId"] = clusterId;
         start.Environment["Orleans__SiloPort"] = Loopback.FreePort().ToString();
         start.Environment["Orleans__GatewayPort"] = Loopback.FreePort().ToString();
-        start.Environment["Kestrel__Endpoints__Grpc__Url"] = $"http://127.0.0.1:{GrpcPort}";
+        start.Environment["Kestrel__Endpoints__Grpc__Url"] = $"{(useTls ? "https" : "http")}://127.0.0.1:{GrpcPort}";
         start.Environment["Kestrel__Endpoints__Http__Url"] = $"http://127.0.0.1:{HttpPort}";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
