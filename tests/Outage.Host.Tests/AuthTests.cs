@@ -28,6 +28,7 @@ public sealed class KeyedHostFactory : OutageHostFactory
         Key(0, "partner", "partner-key", 1000, "reports:write", "status:read");
         Key(1, "reader", "reader-key", 1000, "status:read");
         Key(2, "tiny", "tiny-key", 0.5, "status:read");
+        Key(3, "operator", "operator-key", 1000, "status:read", "admin");
         builder.UseSetting("Outage:Auth:AnonymousStatusReads", "false");
         builder.UseSetting("Outage:Auth:AnonymousReportsPerMinutePerDevice", "2");
     }
@@ -115,6 +116,32 @@ public class AuthTests(KeyedHostFactory host) : IClassFixture<KeyedHostFactory>
         Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
         Assert.NotNull(refused.GetRpcStatus()!.GetDetail<RetryInfo>());
         Assert.Equal(ReportOutcome.Accepted, (await Submit()).Outcome); // another device
+    }
+
+    [Fact]
+    public async Task PartnersDoNotSeeRegionalDetailFromFewerThanFiveReporters()
+    {
+        async Task Report(string region, int devices)
+        {
+            for (var i = 0; i < devices; i++)
+            {
+                await host.Intake().SubmitReportAsync(new SubmitReportRequest { Report = Reports.Valid(host, "whatsapp", region, "messages") });
+            }
+        }
+
+        async Task<(double Observed, int Reporters, long Timeline)> Seen(string region, string key)
+        {
+            var status = (await host.Query().GetStatusAsync(new GetStatusRequest { ServiceId = "whatsapp", Region = region }, Bearer(key))).Status;
+            var timeline = await host.Query().GetTimelineAsync(new GetTimelineRequest { ServiceId = "whatsapp", Region = region }, Bearer(key));
+            return (status.Explanation.Observed, status.Explanation.DistinctReporters, timeline.Buckets.Sum(b => b.Reports));
+        }
+
+        await Report("GR", 3);
+        await Report("PT", 6);
+
+        Assert.Equal((0.0, 0, 0L), await Seen("GR", "reader-key"));
+        Assert.Equal((3.0, 3, 3L), await Seen("GR", "operator-key"));
+        Assert.Equal((6.0, 6, 6L), await Seen("PT", "reader-key"));
     }
 
     [Fact]

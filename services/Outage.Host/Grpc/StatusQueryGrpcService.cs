@@ -13,7 +13,8 @@ internal sealed class StatusQueryGrpcService(
     ServiceCatalog catalog,
     WatchHub hub,
     [FromKeyedServices(OutageClock.Key)] TimeProvider time,
-    IOptions<SeriesOptions> seriesOptions) : StatusQueryService.StatusQueryServiceBase
+    IOptions<SeriesOptions> seriesOptions,
+    Security.PrivacyFilter privacy) : StatusQueryService.StatusQueryServiceBase
 {
     private static readonly TimeSpan[] TimelineWidths = [TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(15)];
 
@@ -31,7 +32,7 @@ internal sealed class StatusQueryGrpcService(
     {
         ValidateSeries(request.ServiceId, request.Region);
         var status = await grains.GetGrain<ISeriesGrain>(SeriesGrain.Key(request.ServiceId, request.Region)).RefreshAsync();
-        return new GetStatusResponse { Status = status.ToProto() };
+        return new GetStatusResponse { Status = Shown(status, context).ToProto() };
     }
 
     public override async Task<ListDisruptionsResponse> ListDisruptions(ListDisruptionsRequest request, ServerCallContext context)
@@ -41,7 +42,7 @@ internal sealed class StatusQueryGrpcService(
         response.Disruptions.AddRange(snapshot.Disruptions
             .Where(s => Matches(s, request.ServiceId, request.Owner, request.Region))
             .OrderByDescending(s => s.Level).ThenByDescending(s => s.Ratio).ThenBy(s => SeriesGrain.Key(s.ServiceId, s.Region), StringComparer.Ordinal)
-            .Select(s => s.ToProto()));
+            .Select(s => Shown(s, context).ToProto()));
         return response;
     }
 
@@ -76,6 +77,14 @@ internal sealed class StatusQueryGrpcService(
             bucket.Reports += p.Reports;
             bucket.Expected += p.Expected;
             bucket.Level = (Contracts.V1.DisruptionLevel)Math.Max((int)bucket.Level, (int)p.Level.ToProto());
+        }
+
+        if (privacy.Applies(context) && privacy.HidesTimeline(request.Region, buckets.Sum(b => b.Reports)))
+        {
+            foreach (var bucket in buckets)
+            {
+                bucket.Reports = 0;
+            }
         }
 
         var response = new GetTimelineResponse();
@@ -137,7 +146,7 @@ internal sealed class StatusQueryGrpcService(
         {
             foreach (var change in replay.Where(c => Matches(c.Status, request.ServiceId, "", request.Region)))
             {
-                await responseStream.WriteAsync(ToResponse(change, snapshot: false), ct);
+                await responseStream.WriteAsync(ToResponse(change, snapshot: false, context), ct);
             }
 
             sent = replay.Length > 0 ? replay[^1].Sequence : request.AfterSequence;
@@ -147,7 +156,7 @@ internal sealed class StatusQueryGrpcService(
             var snapshot = await feed.GetSnapshotAsync();
             foreach (var status in snapshot.Disruptions.Where(s => Matches(s, request.ServiceId, "", request.Region)))
             {
-                await responseStream.WriteAsync(new WatchStatusResponse { Sequence = snapshot.Sequence, Snapshot = true, Status = status.ToProto() }, ct);
+                await responseStream.WriteAsync(new WatchStatusResponse { Sequence = snapshot.Sequence, Snapshot = true, Status = Shown(status, context).ToProto() }, ct);
             }
 
             sent = snapshot.Sequence;
@@ -157,15 +166,19 @@ internal sealed class StatusQueryGrpcService(
         {
             if (change.Sequence > sent && Matches(change.Status, request.ServiceId, "", request.Region))
             {
-                await responseStream.WriteAsync(ToResponse(change, snapshot: false), ct);
+                await responseStream.WriteAsync(ToResponse(change, snapshot: false, context), ct);
             }
         }
     }
 
-    private static WatchStatusResponse ToResponse(StatusChange change, bool snapshot) => new()
+    private WatchStatusResponse ToResponse(StatusChange change, bool snapshot, ServerCallContext context) => new()
     {
-        Sequence = change.Sequence, Snapshot = snapshot, Status = change.Status.ToProto(), PreviousLevel = change.PreviousLevel.ToProto(),
+        Sequence = change.Sequence, Snapshot = snapshot, Status = Shown(change.Status, context).ToProto(), PreviousLevel = change.PreviousLevel.ToProto(),
     };
+
+    /// <summary>The status as this caller may see it (regional detail from too few reporters hidden from partners).</summary>
+    private SeriesStatusView Shown(SeriesStatusView status, ServerCallContext context) =>
+        privacy.Applies(context) ? privacy.Redact(status) : status;
 
     private bool Matches(SeriesStatusView s, string serviceId, string owner, string region) =>
         (serviceId.Length == 0 || s.ServiceId == serviceId)

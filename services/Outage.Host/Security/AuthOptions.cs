@@ -25,6 +25,9 @@ public sealed class AuthOptions
     /// <summary>Calls per second an anonymous client address may make (token bucket of twice this).</summary>
     public double AnonymousCallsPerSecondPerAddress { get; set; } = 50;
 
+    /// <summary>Regional detail from fewer distinct reporters than this is not shown to partner reads (0: always shown).</summary>
+    public int MinReportersShown { get; set; } = 5;
+
     /// <summary>Reports per minute an anonymous device may submit (beyond the one counted per dedupe window, they only cost).</summary>
     public int AnonymousReportsPerMinutePerDevice { get; set; } = 6;
 }
