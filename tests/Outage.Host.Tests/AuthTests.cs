@@ -38,19 +38,6 @@ public class AuthTests(KeyedHostFactory host) : IClassFixture<KeyedHostFactory>
 {
     private static Metadata Bearer(string key) => new() { { "authorization", "Bearer " + key } };
 
-    private static async Task<StatusCode> CodeOf(Func<Task> call)
-    {
-        try
-        {
-            await call();
-            return StatusCode.OK;
-        }
-        catch (RpcException e)
-        {
-            return e.StatusCode;
-        }
-    }
-
     private Task<SubmitReportResponse> Submit(Metadata? headers = null, string? device = null) =>
         host.Intake().SubmitReportAsync(new SubmitReportRequest { Report = Reports.Valid(host, "whatsapp", "IT", "messages", device) }, headers).ResponseAsync;
 
@@ -61,22 +48,22 @@ public class AuthTests(KeyedHostFactory host) : IClassFixture<KeyedHostFactory>
     public async Task AnonymousReportsAreAcceptedWhileAnonymousReadsAreSwitchedOff()
     {
         Assert.Equal(ReportOutcome.Accepted, (await Submit()).Outcome);
-        Assert.Equal(StatusCode.Unauthenticated, await CodeOf(() => Status()));
+        Assert.Equal(StatusCode.Unauthenticated, await Reports.CodeOf(() => Status()));
     }
 
     [Fact]
     public async Task AWrongKeyIsUnauthenticatedEvenWhereAnonymousCallsAreAllowed()
     {
-        Assert.Equal(StatusCode.Unauthenticated, await CodeOf(() => Submit(Bearer("not-a-key"))));
-        Assert.Equal(StatusCode.Unauthenticated, await CodeOf(() => Status(Bearer("not-a-key"))));
+        Assert.Equal(StatusCode.Unauthenticated, await Reports.CodeOf(() => Submit(Bearer("not-a-key"))));
+        Assert.Equal(StatusCode.Unauthenticated, await Reports.CodeOf(() => Status(Bearer("not-a-key"))));
     }
 
     [Fact]
     public async Task AKeyWithoutTheScopeIsPermissionDenied()
     {
-        Assert.Equal(StatusCode.PermissionDenied, await CodeOf(() => Submit(Bearer("reader-key"))));
-        Assert.Equal(StatusCode.OK, await CodeOf(() => Status(Bearer("reader-key"))));
-        Assert.Equal(StatusCode.OK, await CodeOf(() => Submit(Bearer("partner-key"))));
+        Assert.Equal(StatusCode.PermissionDenied, await Reports.CodeOf(() => Submit(Bearer("reader-key"))));
+        Assert.Equal(StatusCode.OK, await Reports.CodeOf(() => Status(Bearer("reader-key"))));
+        Assert.Equal(StatusCode.OK, await Reports.CodeOf(() => Submit(Bearer("partner-key"))));
     }
 
     [Fact]
@@ -84,7 +71,7 @@ public class AuthTests(KeyedHostFactory host) : IClassFixture<KeyedHostFactory>
     {
         var batch = new SubmitReportsRequest { Reports = { Reports.Valid(host, "whatsapp", "IT", "messages") } };
 
-        Assert.Equal(StatusCode.Unauthenticated, await CodeOf(() => host.Intake().SubmitReportsAsync(batch).ResponseAsync));
+        Assert.Equal(StatusCode.Unauthenticated, await Reports.CodeOf(() => host.Intake().SubmitReportsAsync(batch).ResponseAsync));
         var answered = await host.Intake().SubmitReportsAsync(batch, Bearer("partner-key"));
         Assert.Equal(ReportOutcome.Accepted, answered.Results.Single().Outcome);
     }
@@ -101,7 +88,7 @@ public class AuthTests(KeyedHostFactory host) : IClassFixture<KeyedHostFactory>
         Assert.NotNull(retry);
         Assert.True(retry.RetryDelay.ToTimeSpan() > TimeSpan.Zero);
         // Another key's quota is its own.
-        Assert.Equal(StatusCode.OK, await CodeOf(() => Status(Bearer("reader-key"))));
+        Assert.Equal(StatusCode.OK, await Reports.CodeOf(() => Status(Bearer("reader-key"))));
     }
 
     [Fact]

@@ -18,6 +18,20 @@ internal static class Reports
         AppVersion = "1.0",
     };
 
+    /// <summary>The status code a call ends with: OK, or the code of its RpcException.</summary>
+    public static async Task<global::Grpc.Core.StatusCode> CodeOf(Func<Task> call)
+    {
+        try
+        {
+            await call();
+            return global::Grpc.Core.StatusCode.OK;
+        }
+        catch (global::Grpc.Core.RpcException e)
+        {
+            return e.StatusCode;
+        }
+    }
+
     /// <summary>Waits until <paramref name="condition"/> holds, checking every 50 ms, for at most <paramref name="seconds"/>.</summary>
     public static async Task<bool> Eventually(Func<Task<bool>> condition, double seconds = 10)
     {

@@ -40,19 +40,6 @@ public class RobustnessTests(RobustHostFactory host, ITestOutputHelper output) :
 
     private static readonly Marshaller<byte[]> Bytes = Marshallers.Create(b => b, b => b);
 
-    private static async Task<StatusCode> CodeOf(Func<Task> call)
-    {
-        try
-        {
-            await call();
-            return StatusCode.OK;
-        }
-        catch (RpcException e)
-        {
-            return e.StatusCode;
-        }
-    }
-
     /// <summary>Strings that are hard on a parser: empty, huge, control characters, unpaired surrogates, RTL marks, emoji.</summary>
     private static Gen<string> NastyString() => Gen.OneOf(
         ArbMap.Default.GeneratorFor<string>().Select(s => s ?? ""),
@@ -96,7 +83,7 @@ public class RobustnessTests(RobustHostFactory host, ITestOutputHelper output) :
             var m = new Method<byte[], byte[]>(MethodType.Unary, method.Split('/')[1], method.Split('/')[2], Bytes, Bytes);
             foreach (var body in randomBytes)
             {
-                var code = await CodeOf(() => invoker.AsyncUnaryCall(m, null, new CallOptions(deadline: DateTime.UtcNow.AddSeconds(30)), body).ResponseAsync);
+                var code = await Reports.CodeOf(() => invoker.AsyncUnaryCall(m, null, new CallOptions(deadline: DateTime.UtcNow.AddSeconds(30)), body).ResponseAsync);
                 cases++;
                 if (code == StatusCode.Unknown)
                 {
@@ -161,8 +148,8 @@ public class RobustnessTests(RobustHostFactory host, ITestOutputHelper output) :
         foreach (var (service, region) in NastyString().Zip(NastyString()).Sample(300))
         {
             cases += 2;
-            var a = await CodeOf(() => query.GetStatusAsync(new GetStatusRequest { ServiceId = service, Region = region }).ResponseAsync);
-            var b = await CodeOf(() => query.GetTimelineAsync(new GetTimelineRequest
+            var a = await Reports.CodeOf(() => query.GetStatusAsync(new GetStatusRequest { ServiceId = service, Region = region }).ResponseAsync);
+            var b = await Reports.CodeOf(() => query.GetTimelineAsync(new GetTimelineRequest
             {
                 ServiceId = service, Region = region, BucketWidth = Duration.FromTimeSpan(TimeSpan.FromSeconds(region.Length)),
             }).ResponseAsync);
