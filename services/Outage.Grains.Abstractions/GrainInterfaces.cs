@@ -54,6 +54,13 @@ public interface IStatusFeedGrain : IGrainWithIntegerKey
     [Alias("UpdateFigures")]
     Task UpdateFiguresAsync(SeriesStatusView status);
 
+    /// <summary>
+    /// Records an official statement, computes its acknowledgement lag when it is the first of a disruption,
+    /// and pushes the service's worldwide status with its statements to every observer.
+    /// </summary>
+    [Alias("PostStatement")]
+    Task<StatementView> PostStatementAsync(StatementView statement);
+
     /// <summary>Every non-NORMAL series and the last sequence number.</summary>
     [Alias("GetSnapshot"), Orleans.Concurrency.ReadOnly]
     Task<FeedSnapshot> GetSnapshotAsync();
@@ -74,6 +81,12 @@ public interface IStatusFeedGrain : IGrainWithIntegerKey
 /// <summary>Constants of the status feed.</summary>
 public static class StatusFeed
 {
+    /// <summary>How long official statements are kept and shown.</summary>
+    public static readonly TimeSpan StatementRetention = TimeSpan.FromDays(1);
+
+    /// <summary>Most official statements kept, all services together.</summary>
+    public const int RetainedStatements = 1000;
+
     /// <summary>How long an observer stays subscribed without renewing.</summary>
     public static readonly TimeSpan ObserverExpiry = TimeSpan.FromMinutes(2);
 

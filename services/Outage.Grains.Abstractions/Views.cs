@@ -68,6 +68,9 @@ public sealed record SeriesStatusView
     /// <summary>The explanation window.</summary>
     [Id(13)] public TimeSpan Window { get; init; }
 
+    /// <summary>The service's official statements of the last day, newest first (set on statuses served to clients).</summary>
+    [Id(14)] public IReadOnlyList<StatementView> Statements { get; init; } = [];
+
     /// <summary>Observed over expected.</summary>
     public double Ratio => Expected > 0 ? Observed / Expected : 0;
 
@@ -110,7 +113,37 @@ public sealed record StatusChange(
 
 /// <summary>Every non-NORMAL status and the feed's last sequence number, taken together.</summary>
 [GenerateSerializer, Immutable, Alias("outage.FeedSnapshot")]
-public sealed record FeedSnapshot([property: Id(0)] long Sequence, [property: Id(1)] IReadOnlyList<SeriesStatusView> Disruptions);
+public sealed record FeedSnapshot([property: Id(0)] long Sequence, [property: Id(1)] IReadOnlyList<SeriesStatusView> Disruptions)
+{
+    /// <summary>Every service's official statements of the last day, newest first.</summary>
+    [Id(2)] public IReadOnlyList<StatementView> Statements { get; init; } = [];
+}
+
+/// <summary>An official statement of a service's owner ("We're aware some people are having trouble...").</summary>
+[GenerateSerializer, Immutable, Alias("outage.StatementView")]
+public sealed record StatementView
+{
+    /// <summary>The service it is about.</summary>
+    [Id(0)] public required string ServiceId { get; init; }
+
+    /// <summary>What the owner says.</summary>
+    [Id(1)] public required string Text { get; init; }
+
+    /// <summary>Who posted it (the API key's name).</summary>
+    [Id(2)] public string Author { get; init; } = "";
+
+    /// <summary>When it was posted.</summary>
+    [Id(3)] public DateTimeOffset PostedAt { get; init; }
+
+    /// <summary>The open incident of the service's worldwide series when it was posted; empty when none.</summary>
+    [Id(4)] public string IncidentId { get; init; } = "";
+
+    /// <summary>
+    /// For the first statement during a disruption: the time from the crowd's detection (the earliest of the
+    /// service's series to leave NORMAL) to this statement, the owner's acknowledgement lag.
+    /// </summary>
+    [Id(5)] public TimeSpan? AcknowledgementLag { get; init; }
+}
 
 /// <summary>An incident: one series' episode, or a parent grouping several.</summary>
 [GenerateSerializer, Immutable, Alias("outage.IncidentView")]

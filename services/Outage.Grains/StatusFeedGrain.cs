@@ -42,6 +42,12 @@ public sealed class StatusFeedGrain(
             Disruptions[key] = status;
         }
 
+        await AppendAsync(status, previousLevel);
+    }
+
+    /// <summary>Numbers a change, retains it, saves the state and pushes the change to every observer.</summary>
+    private async Task AppendAsync(SeriesStatusView status, DisruptionLevel previousLevel)
+    {
         var change = new StatusChange(++Sequence, status, previousLevel);
         _changes.Enqueue(change);
         while (_changes.Count > StatusFeed.RetainedChanges)
@@ -66,7 +72,36 @@ public sealed class StatusFeedGrain(
     }
 
     /// <inheritdoc />
-    public Task<FeedSnapshot> GetSnapshotAsync() => Task.FromResult(new FeedSnapshot(Sequence, Disruptions.Values.ToArray()));
+    public Task<FeedSnapshot> GetSnapshotAsync() =>
+        Task.FromResult(new FeedSnapshot(Sequence, Disruptions.Values.ToArray()) { Statements = state.State.Statements.ToArray() });
+
+    /// <inheritdoc />
+    public async Task<StatementView> PostStatementAsync(StatementView statement)
+    {
+        var service = statement.ServiceId;
+        var disrupted = Disruptions.Values.Where(d => d.ServiceId == service && d.Since is not null).ToArray();
+        var world = Disruptions.GetValueOrDefault(SeriesGrain.Key(service, Regions.World));
+        var incident = world?.IncidentId ?? "";
+        // The lag is the owner's first word during a disruption: from the earliest of the service's series to leave NORMAL.
+        var first = disrupted.Length > 0 && !state.State.Statements.Any(s => s.ServiceId == service && s.PostedAt >= disrupted.Min(d => d.Since!.Value));
+        var recorded = statement with { IncidentId = incident, AcknowledgementLag = first ? statement.PostedAt - disrupted.Min(d => d.Since!.Value) : null };
+
+        var statements = state.State.Statements;
+        statements.Insert(0, recorded);
+        statements.RemoveAll(s => s.PostedAt < recorded.PostedAt - StatusFeed.StatementRetention);
+        if (statements.Count > StatusFeed.RetainedStatements)
+        {
+            statements.RemoveRange(StatusFeed.RetainedStatements, statements.Count - StatusFeed.RetainedStatements);
+        }
+
+        // Watchers get the service's worldwide status again, now with the statement.
+        var status = (world ?? SeriesStatusView.Quiet(service, Regions.World, recorded.PostedAt)) with
+        {
+            Statements = statements.Where(s => s.ServiceId == service).ToArray(),
+        };
+        await AppendAsync(status, status.Level);
+        return recorded;
+    }
 
     /// <inheritdoc />
     public Task<StatusChange[]?> GetChangesAfterAsync(long sequence)
@@ -100,4 +135,7 @@ public sealed class StatusFeedState
 
     /// <summary>Every non-NORMAL series by key.</summary>
     [Id(1)] public Dictionary<string, SeriesStatusView> Disruptions { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Official statements of the last day, newest first, at most <see cref="StatusFeed.RetainedStatements"/>.</summary>
+    [Id(2)] public List<StatementView> Statements { get; set; } = [];
 }

@@ -132,6 +132,28 @@ public class AuthTests(KeyedHostFactory host) : IClassFixture<KeyedHostFactory>
     }
 
     [Fact]
+    public async Task AStatementPostedWithTheAdminScopeAppearsInStatusAndInTheWatchStream()
+    {
+        var admin = new AdminService.AdminServiceClient(host.Channel());
+        var post = new PostStatementRequest { ServiceId = "instagram", Text = "We're aware some people are having trouble accessing our apps." };
+        Assert.Equal(StatusCode.PermissionDenied, await Reports.CodeOf(() => admin.PostStatementAsync(post, Bearer("reader-key")).ResponseAsync));
+        Assert.Equal(StatusCode.Unauthenticated, await Reports.CodeOf(() => admin.PostStatementAsync(post).ResponseAsync));
+        var invalid = await Assert.ThrowsAsync<RpcException>(() => admin.PostStatementAsync(new PostStatementRequest { ServiceId = "instagram", Text = " " }, Bearer("operator-key")).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, invalid.StatusCode);
+
+        using var watch = host.Query().WatchStatus(new WatchStatusRequest { ServiceId = "instagram" }, Bearer("reader-key"));
+        var posted = await admin.PostStatementAsync(post, Bearer("operator-key"));
+
+        Assert.Equal("operator", posted.Statement.Author);
+        Assert.Null(posted.Statement.AcknowledgementLag); // nothing is disrupted: no lag to measure
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        Assert.True(await watch.ResponseStream.MoveNext(timeout.Token));
+        Assert.Equal(post.Text, watch.ResponseStream.Current.Status.Statements.First().Text);
+        Assert.True(await Reports.Eventually(async () =>
+            (await host.Query().GetStatusAsync(new GetStatusRequest { ServiceId = "instagram", Region = "BR" }, Bearer("reader-key"))).Status.Statements.Any(x => x.Text == post.Text)));
+    }
+
+    [Fact]
     public async Task HealthAnswersWithoutAKey()
     {
         var health = new Health.HealthClient(host.Channel());

@@ -40,8 +40,15 @@ internal static class ProtoMapping
             Explanation = explanation,
             AssessedTime = Timestamp.FromDateTimeOffset(s.AssessedAt),
             IncidentId = s.IncidentId,
+            Statements = { s.Statements.Select(ToProto) },
         };
     }
+
+    public static Statement ToProto(this StatementView v) => new()
+    {
+        ServiceId = v.ServiceId, Text = v.Text, Author = v.Author, PostedTime = Timestamp.FromDateTimeOffset(v.PostedAt),
+        IncidentId = v.IncidentId, AcknowledgementLag = v.AcknowledgementLag is { } lag ? Duration.FromTimeSpan(lag) : null,
+    };
 
     public static Incident ToProto(this IncidentView v)
     {

@@ -176,9 +176,15 @@ internal sealed class StatusQueryGrpcService(
         Sequence = change.Sequence, Snapshot = snapshot, Status = Shown(change.Status, context).ToProto(), PreviousLevel = change.PreviousLevel.ToProto(),
     };
 
-    /// <summary>The status as this caller may see it (regional detail from too few reporters hidden from partners).</summary>
-    private SeriesStatusView Shown(SeriesStatusView status, ServerCallContext context) =>
-        privacy.Applies(context) ? privacy.Redact(status) : status;
+    /// <summary>
+    /// The status as this caller may see it, with the service's official statements (regional detail from
+    /// too few reporters hidden from partners).
+    /// </summary>
+    private SeriesStatusView Shown(SeriesStatusView status, ServerCallContext context)
+    {
+        var withStatements = status.Statements.Count > 0 ? status : status with { Statements = hub.Statements(status.ServiceId) };
+        return privacy.Applies(context) ? privacy.Redact(withStatements) : withStatements;
+    }
 
     private bool Matches(SeriesStatusView s, string serviceId, string owner, string region) =>
         (serviceId.Length == 0 || s.ServiceId == serviceId)

@@ -210,6 +210,7 @@ internal static class HostingExtensions
         app.UseRateLimiter();
         app.MapGrpcService<ReportIntakeGrpcService>().RequireRateLimiting(IngestLimiter).RequireAuthorization(Security.Scopes.ReportsWrite);
         app.MapGrpcService<StatusQueryGrpcService>().RequireAuthorization(Security.Scopes.StatusRead);
+        app.MapGrpcService<AdminGrpcService>().RequireAuthorization(Security.Scopes.Admin);
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         app.MapHealthChecks("/healthz");

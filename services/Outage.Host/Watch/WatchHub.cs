@@ -13,6 +13,7 @@ public sealed partial class WatchHub(IGrainFactory grains, OutageMetrics metrics
 {
     private static readonly TimeSpan Renewal = StatusFeed.ObserverExpiry / 4;
     private readonly ConcurrentDictionary<string, SeriesStatusView> _statuses = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, IReadOnlyList<StatementView>> _statements = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Channel<StatusChange>, byte> _subscribers = new();
     private readonly SemaphoreSlim _apply = new(1, 1);
     private long _sequence;
@@ -22,6 +23,9 @@ public sealed partial class WatchHub(IGrainFactory grains, OutageMetrics metrics
 
     /// <summary>The local view of a series' status: NORMAL unless the feed said otherwise.</summary>
     public SeriesStatusView? Find(string serviceId, string region) => _statuses.GetValueOrDefault(SeriesGrain.Key(serviceId, region));
+
+    /// <summary>The service's official statements known to this process, newest first.</summary>
+    public IReadOnlyList<StatementView> Statements(string serviceId) => _statements.GetValueOrDefault(serviceId) ?? [];
 
     /// <summary>Registers a local stream; dispose the result to leave.</summary>
     public Subscription Subscribe()
@@ -96,6 +100,12 @@ public sealed partial class WatchHub(IGrainFactory grains, OutageMetrics metrics
                     _statuses[SeriesGrain.Key(status.ServiceId, status.Region)] = status;
                 }
 
+                _statements.Clear();
+                foreach (var service in snapshot.Statements.GroupBy(s => s.ServiceId))
+                {
+                    _statements[service.Key] = service.ToArray();
+                }
+
                 Interlocked.Exchange(ref _sequence, snapshot.Sequence);
             }
             finally
@@ -129,6 +139,11 @@ public sealed partial class WatchHub(IGrainFactory grains, OutageMetrics metrics
                 }
 
                 var key = SeriesGrain.Key(change.Status.ServiceId, change.Status.Region);
+                if (change.Status.Statements.Count > 0)
+                {
+                    _statements[change.Status.ServiceId] = change.Status.Statements;
+                }
+
                 if (change.Status.Level == Detection.DisruptionLevel.Normal)
                 {
                     _statuses.TryRemove(key, out _);
