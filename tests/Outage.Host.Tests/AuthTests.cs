@@ -142,12 +142,19 @@ public class AuthTests(KeyedHostFactory host) : IClassFixture<KeyedHostFactory>
         Assert.Equal(StatusCode.InvalidArgument, invalid.StatusCode);
 
         using var watch = host.Query().WatchStatus(new WatchStatusRequest { ServiceId = "instagram" }, Bearer("reader-key"));
-        var posted = await admin.PostStatementAsync(post, Bearer("operator-key"));
+        var next = watch.ResponseStream.MoveNext(CancellationToken.None);
+        // The stream joins the feed when its call reaches the server: post until the watcher has seen a statement.
+        PostStatementResponse posted;
+        var attempts = 0;
+        do
+        {
+            posted = await admin.PostStatementAsync(post, Bearer("operator-key"));
+        }
+        while (await Task.WhenAny(next, Task.Delay(500)) != next && ++attempts < 20);
 
         Assert.Equal("operator", posted.Statement.Author);
         Assert.Null(posted.Statement.AcknowledgementLag); // nothing is disrupted: no lag to measure
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        Assert.True(await watch.ResponseStream.MoveNext(timeout.Token));
+        Assert.True(await next.WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.Equal(post.Text, watch.ResponseStream.Current.Status.Statements.First().Text);
         Assert.True(await Reports.Eventually(async () =>
             (await host.Query().GetStatusAsync(new GetStatusRequest { ServiceId = "instagram", Region = "BR" }, Bearer("reader-key"))).Status.Statements.Any(x => x.Text == post.Text)));
