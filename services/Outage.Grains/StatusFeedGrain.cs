@@ -79,12 +79,11 @@ public sealed class StatusFeedGrain(
     public async Task<StatementView> PostStatementAsync(StatementView statement)
     {
         var service = statement.ServiceId;
-        var disrupted = Disruptions.Values.Where(d => d.ServiceId == service && d.Since is not null).ToArray();
-        var world = Disruptions.GetValueOrDefault(SeriesGrain.Key(service, Regions.World));
-        var incident = world?.IncidentId ?? "";
         // The lag is the owner's first word during a disruption: from the earliest of the service's series to leave NORMAL.
-        var first = disrupted.Length > 0 && !state.State.Statements.Any(s => s.ServiceId == service && s.PostedAt >= disrupted.Min(d => d.Since!.Value));
-        var recorded = statement with { IncidentId = incident, AcknowledgementLag = first ? statement.PostedAt - disrupted.Min(d => d.Since!.Value) : null };
+        var detected = Disruptions.Values.Where(d => d.ServiceId == service).Min(d => d.Since);
+        var world = Disruptions.GetValueOrDefault(SeriesGrain.Key(service, Regions.World));
+        var first = detected is { } since && !state.State.Statements.Any(s => s.ServiceId == service && s.PostedAt >= since);
+        var recorded = statement with { IncidentId = world?.IncidentId ?? "", AcknowledgementLag = first ? statement.PostedAt - detected : null };
 
         var statements = state.State.Statements;
         statements.Insert(0, recorded);

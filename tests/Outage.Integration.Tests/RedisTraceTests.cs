@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -76,18 +74,11 @@ public sealed class RedisTraceTests(ITestOutputHelper output) : IDisposable
         {
             builder.UseSetting("ConnectionStrings:Redis", redis);
             builder.UseSetting("Outage:Tracing", "true");
-            builder.UseSetting("Orleans:SiloPort", FreePort().ToString());
-            builder.UseSetting("Orleans:GatewayPort", FreePort().ToString());
+            builder.UseSetting("Orleans:SiloPort", Loopback.FreePort().ToString());
+            builder.UseSetting("Orleans:GatewayPort", Loopback.FreePort().ToString());
             builder.UseSetting("Orleans:ClusterId", "trace-" + Guid.NewGuid().ToString("N")[..8]);
             builder.ConfigureServices(services => services.ConfigureOpenTelemetryTracerProvider(tracing =>
                 tracing.AddProcessor(new OpenTelemetry.SimpleActivityExportProcessor(new ListExporter(spans)))));
-        }
-
-        private static int FreePort()
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
         }
     }
 
