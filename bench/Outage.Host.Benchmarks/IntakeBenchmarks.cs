@@ -18,7 +18,7 @@ namespace Outage.Host.Benchmarks;
 [MemoryDiagnoser]
 public class IntakeBenchmarks
 {
-    private readonly ReportValidator _validator = new(ServiceCatalog.Default, TimeProvider.System);
+    private readonly ReportValidator _validator = new(ServiceCatalog.CreateDefault(), TimeProvider.System);
     private readonly ReportHasher _hasher = new(Options.Create(new IntakeOptions()));
     private ReportAggregator _aggregator = null!;
     private Report _report = null!;

@@ -102,6 +102,10 @@ public interface IIncidentLogGrain : IGrainWithIntegerKey
     [Alias("Record")]
     Task RecordAsync(IncidentView incident);
 
+    /// <summary>Attaches an official statement to the incident it names (<see cref="StatementView.IncidentId"/>); false when the incident is unknown.</summary>
+    [Alias("AttachStatement")]
+    Task<bool> AttachStatementAsync(StatementView statement);
+
     /// <summary>Parent and ungrouped incidents, newest first.</summary>
     [Alias("List"), Orleans.Concurrency.ReadOnly]
     Task<IncidentView[]> ListAsync(string serviceId, string owner, bool openOnly, int limit);

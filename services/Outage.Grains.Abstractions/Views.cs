@@ -135,7 +135,10 @@ public sealed record StatementView
     /// <summary>When it was posted.</summary>
     [Id(3)] public DateTimeOffset PostedAt { get; init; }
 
-    /// <summary>The open incident of the service's worldwide series when it was posted; empty when none.</summary>
+    /// <summary>
+    /// The incident it is attached to: the one named when posting, else the open incident of the service's
+    /// worldwide series, else that of its series disrupted first; empty when none.
+    /// </summary>
     [Id(4)] public string IncidentId { get; init; } = "";
 
     /// <summary>
@@ -187,6 +190,12 @@ public sealed record IncidentView
 
     /// <summary>Member incident ids of a parent.</summary>
     [Id(12)] public IReadOnlyList<string> Members { get; init; } = [];
+
+    /// <summary>Official statements on the incident (for a parent, also on its members), newest first.</summary>
+    [Id(13)] public IReadOnlyList<StatementView> Statements { get; init; } = [];
+
+    /// <summary>Time from detection to the first statement; null while the owner has said nothing.</summary>
+    public TimeSpan? AcknowledgementLag => Statements.Count == 0 ? null : Statements.Min(s => s.PostedAt) - DetectedAt;
 
     /// <summary>True while open.</summary>
     public bool IsOpen => ClosedAt is null;

@@ -11,6 +11,9 @@ public sealed class IncidentLogState
 
     /// <summary>Groups by id.</summary>
     [Id(1)] public Dictionary<string, GroupRecord> Groups { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Official statements by the id of the incident (series or parent) they were posted on, oldest first.</summary>
+    [Id(2)] public Dictionary<string, List<StatementView>> Statements { get; set; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>A saved group: enough to rebuild it with the engine's correlator.</summary>
@@ -71,15 +74,36 @@ public sealed class IncidentLogGrain(
             var oldest = SeriesIncidents.Values.OrderBy(i => i.DetectedAt).First();
             SeriesIncidents.Remove(oldest.Id);
             _parentOf.Remove(oldest.Id);
+            state.State.Statements.Remove(oldest.Id);
         }
 
         foreach (var stale in state.State.Groups.Where(g => g.Value.Members.All(m => !SeriesIncidents.ContainsKey(m))).Select(g => g.Key).ToList())
         {
             state.State.Groups.Remove(stale);
             _groups.Remove(stale);
+            state.State.Statements.Remove(stale);
         }
 
         await state.WriteStateAsync();
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> AttachStatementAsync(StatementView statement)
+    {
+        var id = statement.IncidentId;
+        if (!SeriesIncidents.ContainsKey(id) && !_groups.ContainsKey(id))
+        {
+            return false;
+        }
+
+        if (!state.State.Statements.TryGetValue(id, out var statements))
+        {
+            state.State.Statements[id] = statements = [];
+        }
+
+        statements.Add(statement);
+        await state.WriteStateAsync();
+        return true;
     }
 
     /// <inheritdoc />
@@ -107,14 +131,23 @@ public sealed class IncidentLogGrain(
 
         if (SeriesIncidents.TryGetValue(incidentId, out var series))
         {
-            return Task.FromResult<IncidentView[]?>([series with { ParentId = ParentIdOf(series.Id) }]);
+            return Task.FromResult<IncidentView[]?>([WithStatements(series) with { ParentId = ParentIdOf(series.Id) }]);
         }
 
         return Task.FromResult<IncidentView[]?>(null);
     }
 
     private IEnumerable<IncidentView> Members(GroupIncident group) =>
-        group.Members.Select(m => SeriesIncidents.GetValueOrDefault(m)).OfType<IncidentView>().Select(m => m with { ParentId = group.Id });
+        group.Members.Select(m => SeriesIncidents.GetValueOrDefault(m)).OfType<IncidentView>().Select(m => WithStatements(m) with { ParentId = group.Id });
+
+    /// <summary>The incident with the statements posted on it and, for a parent, on its members, newest first.</summary>
+    private IncidentView WithStatements(IncidentView incident, IEnumerable<string>? memberIds = null)
+    {
+        var posted = new[] { incident.Id }.Concat(memberIds ?? [])
+            .SelectMany(id => state.State.Statements.GetValueOrDefault(id) ?? [])
+            .OrderByDescending(s => s.PostedAt).ToArray();
+        return posted.Length == 0 ? incident : incident with { Statements = posted };
+    }
 
     /// <summary>A group of several incidents as a parent incident; a group of one as that series incident.</summary>
     private IncidentView? ViewOf(GroupIncident group)
@@ -127,18 +160,19 @@ public sealed class IncidentLogGrain(
 
         if (members.Count == 1)
         {
-            return members[0] with { ParentId = "" };
+            // A group of one is shown as its series incident: statements posted on the group belong to it too.
+            return WithStatements(members[0], [group.Id]) with { ParentId = "" };
         }
 
         var peak = members.MaxBy(m => m.PeakReports)!;
-        return new IncidentView
+        return WithStatements(new IncidentView
         {
             Id = group.Id, Owner = group.Owner, Services = group.Services, Regions = group.Regions,
             Onset = members.Min(m => m.Onset), DetectedAt = group.OpenedAt, PeakLevel = group.PeakLevel,
             PeakReports = peak.PeakReports, TopCategories = peak.TopCategories,
             RecoveringSince = members.All(m => m.RecoveringSince is not null) ? members.Max(m => m.RecoveringSince) : null,
             ClosedAt = group.ClosedAt, Members = members.Select(m => m.Id).ToArray(),
-        };
+        }, members.Select(m => m.Id));
     }
 
     private string ParentIdOf(string seriesIncidentId) =>

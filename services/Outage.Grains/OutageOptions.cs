@@ -38,11 +38,12 @@ public sealed class SeriesOptions
     public double FalseAlarmsPer30Days { get; set; } = 1.0;
 
     /// <summary>
-    /// Detector settings for a service with <paramref name="minDistinctReporters"/>. Short buckets
+    /// Detector settings for a service with <paramref name="minDistinctReporters"/> and its own target of false
+    /// alarms (0 for this cluster's <see cref="FalseAlarmsPer30Days"/>). Short buckets
     /// (demonstrations, benchmarks) keep the surge windows and the explanation window that fit the
     /// detector's ring of 512 buckets: with 5-second buckets, windows up to 30 minutes.
     /// </summary>
-    public DetectorSettings DetectorSettings(int minDistinctReporters)
+    public DetectorSettings DetectorSettings(int minDistinctReporters, double falseAlarmsPer30Days = 0)
     {
         var defaults = new DetectorSettings();
         var longest = BucketWidth * 512;
@@ -51,11 +52,15 @@ public sealed class SeriesOptions
         {
             BucketWidth = BucketWidth,
             MinDistinctReporters = minDistinctReporters,
-            FalseAlarmsPer30Days = FalseAlarmsPer30Days,
+            FalseAlarmsPer30Days = falseAlarmsPer30Days > 0 ? falseAlarmsPer30Days : FalseAlarmsPer30Days,
             ScanWindows = windows.Length > 0 ? windows : [BucketWidth],
             ExplanationWindow = defaults.ExplanationWindow <= longest ? defaults.ExplanationWindow : longest,
         };
     }
+
+    /// <summary>The detector settings of a series of <paramref name="service"/>.</summary>
+    public DetectorSettings DetectorSettings(ServiceDefinition service) =>
+        DetectorSettings(service.MinDistinctReporters, service.FalseAlarmsPer30Days);
 }
 
 /// <summary>Rejects series settings the detector cannot run with when the host starts, rather than at each series' activation.</summary>

@@ -36,6 +36,7 @@ public sealed partial class SeriesGrain(
     private IStatusFeedGrain _feed = null!;
     private IIncidentLogGrain _incidentLog = null!;
     private SeriesDetector _detector = null!;
+    private ServiceDefinition _service = null!;
     private IncidentTracker _tracker = null!;
     private SeriesStatusView _live = null!;
     private (DisruptionLevel Level, bool Recovering, string Incident) _published = (DisruptionLevel.Normal, false, "");
@@ -73,7 +74,8 @@ public sealed partial class SeriesGrain(
             unsaved = await journal.ReadAsync(key, state.State.ChangeSequence);
         }
 
-        var settings = _options.DetectorSettings(service.MinDistinctReporters);
+        _service = service;
+        var settings = _options.DetectorSettings(service);
         _detector = state.State.Detector is { } saved ? Restore(settings, saved) : new SeriesDetector(settings);
         var s = state.State;
         if (s.PendingRollup is { } earlier)
@@ -303,6 +305,7 @@ public sealed partial class SeriesGrain(
 
     private async Task TickAsync()
     {
+        FollowCatalog();
         await CloseBucketsUntilAsync(time.GetUtcNow());
         await FlushRollupAsync(force: true); // what the outbox holds, including what a failed call left, is delivered within a tick
         await PreviewAsync(anyGrowth: true);
@@ -311,6 +314,25 @@ public sealed partial class SeriesGrain(
             // A disrupted series must stay active to see its own recovery even if nobody reports any more.
             DelayDeactivation(TimeSpan.FromMinutes(5));
         }
+    }
+
+    /// <summary>
+    /// Takes up detection settings an operator changed in the catalog, keeping everything learnt (the
+    /// detector's state moves to the new settings as it would across a reactivation).
+    /// </summary>
+    private void FollowCatalog()
+    {
+        if (catalog.Find(_serviceId) is not { } current || ReferenceEquals(current, _service))
+        {
+            return; // a removed service's series keep their settings until they go idle
+        }
+
+        if (current.DetectionDiffers(_service))
+        {
+            _detector = SeriesDetector.Restore(_options.DetectorSettings(current), _detector.Save());
+        }
+
+        _service = current;
     }
 
     /// <inheritdoc />

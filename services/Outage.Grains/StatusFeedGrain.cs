@@ -80,10 +80,19 @@ public sealed class StatusFeedGrain(
     {
         var service = statement.ServiceId;
         // The lag is the owner's first word during a disruption: from the earliest of the service's series to leave NORMAL.
-        var detected = Disruptions.Values.Where(d => d.ServiceId == service).Min(d => d.Since);
+        var first = Disruptions.Values.Where(d => d.ServiceId == service && d.Since is not null).MinBy(d => d.Since);
         var world = Disruptions.GetValueOrDefault(SeriesGrain.Key(service, Regions.World));
-        var first = detected is { } since && !state.State.Statements.Any(s => s.ServiceId == service && s.PostedAt >= since);
-        var recorded = statement with { IncidentId = world?.IncidentId ?? "", AcknowledgementLag = first ? statement.PostedAt - detected : null };
+        var unacknowledged = first?.Since is { } since && !state.State.Statements.Any(s => s.ServiceId == service && s.PostedAt >= since);
+        var recorded = statement with
+        {
+            IncidentId = statement.IncidentId is { Length: > 0 } named ? named : world?.IncidentId ?? first?.IncidentId ?? "",
+            AcknowledgementLag = unacknowledged ? statement.PostedAt - first!.Since : null,
+        };
+
+        if (recorded.IncidentId.Length > 0)
+        {
+            await GrainFactory.GetGrain<IIncidentLogGrain>(0).AttachStatementAsync(recorded);
+        }
 
         var statements = state.State.Statements;
         statements.Insert(0, recorded);

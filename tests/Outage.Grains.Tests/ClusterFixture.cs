@@ -30,7 +30,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         {
             silo.AddOutageMemoryStorage();
             silo.UseInMemoryReminderService();
-            silo.Services.AddSingleton(ServiceCatalog.Default);
+            silo.Services.AddSingleton(_ => ServiceCatalog.CreateDefault());
             silo.Services.AddKeyedSingleton<TimeProvider>(OutageClock.Key, Clock);
             silo.Services.AddOptions<SeriesOptions>();
             silo.Services.AddMetrics();

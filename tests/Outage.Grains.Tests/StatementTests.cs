@@ -39,4 +39,38 @@ public class StatementTests(ClusterFixture fixture)
         Assert.Null(posted.AcknowledgementLag);
         Assert.Equal("", posted.IncidentId);
     }
+
+    [Fact]
+    public async Task StatementsAreAttachedToTheIncidentWhichShowsTheLagAndItsParentShowsThemToo()
+    {
+        // "discord" and "telegram" are used by no other test. Two incidents of one owner detected together are grouped.
+        var log = fixture.Grains.GetGrain<IIncidentLogGrain>(0);
+        IncidentView Incident(string service) => new()
+        {
+            Id = $"{service}@test", Owner = "chat", Services = [service], Regions = [""], Onset = Detected.AddMinutes(-3), DetectedAt = Detected,
+            PeakLevel = DisruptionLevel.Outage, PeakReports = 500,
+        };
+        await log.RecordAsync(Incident("discord"));
+        await log.RecordAsync(Incident("telegram") with { DetectedAt = Detected.AddMinutes(1) });
+        var feed = fixture.Grains.GetGrain<IStatusFeedGrain>(0);
+        await feed.PublishAsync(new SeriesStatusView
+        {
+            ServiceId = "discord", Region = "", Level = DisruptionLevel.Outage, Since = Detected, AssessedAt = Detected, IncidentId = "discord@test",
+        }, DisruptionLevel.Normal);
+
+        var onCurrent = await feed.PostStatementAsync(new StatementView { ServiceId = "discord", Text = "Looking into it.", PostedAt = Detected.AddMinutes(12) });
+        var named = await feed.PostStatementAsync(new StatementView { ServiceId = "telegram", Text = "Us too.", PostedAt = Detected.AddMinutes(20), IncidentId = "telegram@test" });
+
+        Assert.Equal("discord@test", onCurrent.IncidentId); // the worldwide series' open incident
+        var discord = (await log.GetAsync("discord@test"))!;
+        Assert.Equal(["Looking into it."], discord[0].Statements.Select(s => s.Text));
+        Assert.Equal(TimeSpan.FromMinutes(12), discord[0].AcknowledgementLag);
+        Assert.Equal(TimeSpan.FromMinutes(19), (await log.GetAsync(named.IncidentId))![0].AcknowledgementLag);
+        var parentId = discord[0].ParentId;
+        Assert.NotEqual("", parentId);
+        var parent = (await log.GetAsync(parentId))![0];
+        Assert.Equal(["Us too.", "Looking into it."], parent.Statements.Select(s => s.Text));
+        Assert.Equal(TimeSpan.FromMinutes(12), parent.AcknowledgementLag);
+        Assert.False(await log.AttachStatementAsync(onCurrent with { IncidentId = "no-such-incident" }));
+    }
 }

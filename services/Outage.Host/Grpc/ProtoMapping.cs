@@ -44,6 +44,12 @@ internal static class ProtoMapping
         };
     }
 
+    public static Service ToProto(this ServiceDefinition s) => new()
+    {
+        ServiceId = s.Id, DisplayName = s.DisplayName, Owner = s.Owner, Categories = { s.Categories },
+        MinDistinctReporters = s.MinDistinctReporters, FalseAlarmsPer30Days = s.FalseAlarmsPer30Days,
+    };
+
     public static Statement ToProto(this StatementView v) => new()
     {
         ServiceId = v.ServiceId, Text = v.Text, Author = v.Author, PostedTime = Timestamp.FromDateTimeOffset(v.PostedAt),
@@ -68,6 +74,8 @@ internal static class ProtoMapping
         incident.Regions.AddRange(v.Regions);
         incident.TopCategories.AddRange(v.TopCategories.Select(t => new CategoryShare { Category = t.Category, Share = t.Share }));
         incident.MemberIncidentIds.AddRange(v.Members);
+        incident.Statements.AddRange(v.Statements.Select(ToProto));
+        incident.AcknowledgementLag = v.AcknowledgementLag is { } lag ? Duration.FromTimeSpan(lag) : null;
         return incident;
     }
 

@@ -21,10 +21,7 @@ internal sealed class StatusQueryGrpcService(
     public override Task<ListServicesResponse> ListServices(ListServicesRequest request, ServerCallContext context)
     {
         var response = new ListServicesResponse();
-        response.Services.AddRange(catalog.Services.Select(s => new Service
-        {
-            ServiceId = s.Id, DisplayName = s.DisplayName, Owner = s.Owner, Categories = { s.Categories }, MinDistinctReporters = s.MinDistinctReporters,
-        }));
+        response.Services.AddRange(catalog.Services.Select(s => s.ToProto()));
         return Task.FromResult(response);
     }
 

@@ -136,7 +136,9 @@ internal static class HostingExtensions
         var services = builder.Services;
         var speed = builder.Configuration.GetValue("Outage:Clock:Speed", 1.0);
         services.TryAddKeyedSingleton(OutageClock.Key, speed == 1.0 ? TimeProvider.System : new ScaledTimeProvider(speed, builder.Configuration.GetValue<DateTimeOffset?>("Outage:Clock:Epoch")));
-        services.AddSingleton(ServiceCatalog.Default);
+        services.AddSingleton(_ => ServiceCatalog.CreateDefault());
+        services.AddSingleton<Catalog.CatalogSync>();
+        services.AddHostedService(sp => sp.GetRequiredService<Catalog.CatalogSync>());
         services.AddOptions<SeriesOptions>().BindConfiguration(SeriesOptions.Section).ValidateOnStart();
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<SeriesOptions>, SeriesOptionsValidator>();
         services.AddOptions<IntakeOptions>().BindConfiguration(IntakeOptions.Section);
@@ -169,7 +171,8 @@ internal static class HostingExtensions
         services.AddSingleton<ReadinessCheck>();
         services.AddGrpcHealthChecks()
             .AddCheck("self", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy(), [HealthTags.Live])
-            .AddCheck<ReadinessCheck>("ready", tags: [HealthTags.Ready]);
+            .AddCheck<ReadinessCheck>("ready", tags: [HealthTags.Ready])
+            .AddCheck<Catalog.CatalogSync>("catalog", tags: [HealthTags.Ready]);
         services.Configure<global::Grpc.AspNetCore.HealthChecks.GrpcHealthChecksOptions>(o =>
         {
             // grpc.health.v1 service names for probes: "live" and "ready"; "" is everything.

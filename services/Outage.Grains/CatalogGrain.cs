@@ -1,0 +1,70 @@
+namespace Outage.Grains;
+
+/// <summary>The saved catalog.</summary>
+[GenerateSerializer, Alias("outage.CatalogState")]
+public sealed class CatalogState
+{
+    /// <summary>The current version; null until the grain first saves.</summary>
+    [Id(0)] public CatalogSnapshot? Current { get; set; }
+}
+
+/// <summary>
+/// The catalog's source of truth. Every process copies it into its <see cref="ServiceCatalog"/> (polling with
+/// its version, so an unchanged catalog costs one small answer); AdminService changes it here.
+/// </summary>
+public sealed class CatalogGrain(
+    [PersistentState("catalog", StorageNames.State)] IPersistentState<CatalogState> state,
+    ServiceCatalog local) : Grain, ICatalogGrain
+{
+    /// <summary>
+    /// The current catalog. Never saved before: this process's copy (the built-in seed on a new cluster),
+    /// one version above it so that every process moves to it.
+    /// </summary>
+    private CatalogSnapshot Current => state.State.Current ??= local.Snapshot with { Version = local.VersionNumber + 1 };
+
+    /// <inheritdoc />
+    public Task<CatalogSnapshot?> GetIfNewerAsync(long version) => Task.FromResult(Current.Version > version ? Current : null);
+
+    /// <inheritdoc />
+    public Task<CatalogSnapshot?> CreateAsync(ServiceDefinition service) =>
+        Find(service.Id) is not null ? Task.FromResult<CatalogSnapshot?>(null) : SaveAsync([.. Current.Services, service]);
+
+    /// <inheritdoc />
+    public Task<CatalogSnapshot?> UpdateAsync(ServiceDefinition service, ServiceFields fields)
+    {
+        if (Find(service.Id) is not { } existing)
+        {
+            return Task.FromResult<CatalogSnapshot?>(null);
+        }
+
+        var updated = existing.With(service, fields);
+        return updated.Equals(existing)
+            ? Task.FromResult<CatalogSnapshot?>(Current)
+            : SaveAsync(Current.Services.Select(s => s.Id == service.Id ? updated : s).ToArray());
+    }
+
+    /// <inheritdoc />
+    public Task<CatalogSnapshot?> DeleteAsync(string serviceId) =>
+        Find(serviceId) is null ? Task.FromResult<CatalogSnapshot?>(null) : SaveAsync(Current.Services.Where(s => s.Id != serviceId).ToArray());
+
+    private ServiceDefinition? Find(string id) => Current.Services.FirstOrDefault(s => s.Id == id);
+
+    private async Task<CatalogSnapshot?> SaveAsync(IReadOnlyList<ServiceDefinition> services)
+    {
+        var next = new CatalogSnapshot(Current.Version + 1, services);
+        var previous = state.State.Current;
+        state.State.Current = next;
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            state.State.Current = previous; // not saved: not changed
+            throw;
+        }
+
+        local.Apply(next);
+        return next;
+    }
+}
