@@ -157,6 +157,7 @@ internal static class HostingExtensions
             o.EnableDetailedErrors = builder.Environment.IsDevelopment();
         });
         services.AddGrpcReflection();
+        services.AddStrictRequestParsing();
         // Embedded ingest is CPU-bound: at most 4 intake calls per core run at once, the rest wait their turn
         // without using the CPU, so that status queries (GetStatus, Watch) are answered promptly during a flood.
         // With Redis a call mostly waits for its journal appends, so many more run at once.
