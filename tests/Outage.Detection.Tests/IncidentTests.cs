@@ -44,6 +44,18 @@ public class IncidentTests
     }
 
     [Fact]
+    public void AGroupsIdIsNeverItsFirstMembersId()
+    {
+        // The worldwide series of "x" (owner "x"): its incident id is "x@<detection time>", as a group's once was.
+        var world = new SeriesIncident($"x@{T0.UtcDateTime:yyyyMMddTHHmmss}", new SeriesKey("x", ""), "x", T0.AddMinutes(-2), T0,
+            DisruptionLevel.Outage, 100, T0, 50, [], null, null);
+
+        var group = new IncidentCorrelator(IncidentCorrelator.DefaultWindow).Observe(world);
+
+        Assert.NotEqual(world.Id, group.Id);
+    }
+
+    [Fact]
     public void AGroupClosesWhenItsLastMemberCloses()
     {
         var correlator = new IncidentCorrelator(IncidentCorrelator.DefaultWindow);

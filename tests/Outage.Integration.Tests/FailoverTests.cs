@@ -193,7 +193,7 @@ public sealed class FailoverTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public async Task AFullClusterRestartKeepsCountsIncidentsAndTheDisruptionIndex()
+    public async Task AFullClusterRestartKeepsCountsIncidentsStatementsTheCatalogAndTheDisruptionIndex()
     {
         // The product clock runs 60x, so buckets close every second and the incident opens quickly.
         var fast = new Dictionary<string, string>
@@ -201,6 +201,8 @@ public sealed class FailoverTests(ITestOutputHelper output) : IDisposable
             ["Outage__Clock__Speed"] = "60",
             ["Outage__Clock__Epoch"] = DateTimeOffset.UtcNow.ToString("O"),
         };
+        var epoch = DateTimeOffset.Parse(fast["Outage__Clock__Epoch"], System.Globalization.CultureInfo.InvariantCulture);
+        DateTimeOffset ProductNow() => epoch + (DateTimeOffset.UtcNow - epoch) * 60;
         var hosts = new List<HostProcess> { await StartAsync("silo", fast), await StartAsync("silo", fast), await StartAsync("edge", fast) };
         var driver = new LoadDriver(() => hosts.Where(h => !h.HasExited).Select(h => h.Address).ToList());
         var edge = () => hosts.Last(h => h.Role == "edge" && !h.HasExited).Address;
@@ -223,6 +225,16 @@ public sealed class FailoverTests(ITestOutputHelper output) : IDisposable
 
         Assert.NotNull(incident);
         var sequenceBefore = (await driver.Query(edge()).ListDisruptionsAsync(new ListDisruptionsRequest())).Disruptions.Count;
+        var statement = await driver.Admin(hosts[0].Address).PostStatementAsync(new PostStatementRequest { ServiceId = "discord", Text = "Voice is down in France.", IncidentId = incident!.IncidentId });
+
+        // A service added through one silo takes reports at the edge (another process) within seconds.
+        await driver.Admin(hosts[1].Address).CreateServiceAsync(new CreateServiceRequest
+        {
+            Service = new Service { ServiceId = "bluesky", DisplayName = "Bluesky", Owner = "bluesky", Categories = { "feed", "posting" } },
+        });
+        var propagated = Stopwatch.StartNew();
+        await SubmitToNewServiceAsync(driver, edge(), ProductNow, TimeSpan.FromSeconds(15));
+        output.WriteLine($"new service accepted at the edge {propagated.Elapsed.TotalSeconds:F1} s after it was created on a silo");
 
         foreach (var host in hosts)
         {
@@ -237,9 +249,38 @@ public sealed class FailoverTests(ITestOutputHelper output) : IDisposable
         await AssertCountsEqualAcknowledgementsAsync(driver, edge());
         var after = await driver.Query(edge()).GetIncidentAsync(new GetIncidentRequest { IncidentId = incident!.IncidentId });
         Assert.Equal(incident.IncidentId, after.Incident.IncidentId);
+        Assert.Equal(statement.Statement.Text, after.Incident.Statements.Single().Text);
+        Assert.Contains(after.Members.Append(after.Incident), i => i.AcknowledgementLag is not null);
+        // The catalog was saved in Redis: the new service is still there after every process restarted.
+        await SubmitToNewServiceAsync(driver, edge(), ProductNow, TimeSpan.Zero);
         var disruptions = await driver.Query(edge()).ListDisruptionsAsync(new ListDisruptionsRequest { ServiceId = "discord" });
         Assert.Contains(disruptions.Disruptions, d => d.Region == "FR");
         Assert.True(sequenceBefore > 0);
+    }
+
+    /// <summary>Submits a report on the service "bluesky" (created by the test), retrying INVALID_ARGUMENT for up to <paramref name="patience"/>.</summary>
+    private static async Task SubmitToNewServiceAsync(LoadDriver driver, string address, Func<DateTimeOffset> now, TimeSpan patience)
+    {
+        var until = DateTime.UtcNow + patience;
+        while (true)
+        {
+            try
+            {
+                await driver.Intake(address).SubmitReportAsync(new SubmitReportRequest
+                {
+                    Report = new Report
+                    {
+                        ReportId = Guid.NewGuid().ToString("N"), DeviceId = Guid.NewGuid().ToString("N"), ServiceId = "bluesky", Region = "DE",
+                        Category = "feed", OccurredAt = Timestamp.FromDateTimeOffset(now()), Platform = Platform.Web,
+                    },
+                });
+                return;
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.InvalidArgument && DateTime.UtcNow < until)
+            {
+                await Task.Delay(100);
+            }
+        }
     }
 
     public void Dispose()

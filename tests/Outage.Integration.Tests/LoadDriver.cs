@@ -33,6 +33,9 @@ internal sealed class LoadDriver(Func<IReadOnlyList<string>> endpoints)
     public StatusQueryService.StatusQueryServiceClient Query(string address) =>
         new(_channels.GetOrAdd(address, a => GrpcChannel.ForAddress(a)));
 
+    public AdminService.AdminServiceClient Admin(string address) =>
+        new(_channels.GetOrAdd(address, a => GrpcChannel.ForAddress(a)));
+
     /// <summary>Runs <paramref name="workers"/> workers sending <paramref name="batches"/> batches each; <paramref name="afterBatch"/> sees the global batch count.</summary>
     public Task RunAsync(int workers, int batches, int batchSize, Action<int>? afterBatch = null)
     {

@@ -72,7 +72,8 @@ public sealed class IncidentCorrelator(TimeSpan window)
                 .FirstOrDefault();
             if (group is null)
             {
-                group = new GroupState($"{incident.Owner}@{incident.DetectedAt.UtcDateTime:yyyyMMddTHHmmss}", incident.Owner, incident.DetectedAt);
+                // "family:" keeps group ids apart from series incident ids (a world series of a service named like its owner).
+                group = new GroupState($"family:{incident.Owner}@{incident.DetectedAt.UtcDateTime:yyyyMMddTHHmmss}", incident.Owner, incident.DetectedAt);
                 _open[group.Snapshot.Id] = group;
             }
         }
