@@ -152,7 +152,11 @@ public sealed class SeriesDetector
         if (_level == DisruptionLevel.Normal && previous == DisruptionLevel.Normal)
         {
             LearnDispersion();
-            _baseline.Learn(bucket.Start, minutes, clipped, parent, 1);
+            // A young series learns its level from what it sees, unclipped: clipped against the prior, a busy new
+            // series' baseline would rise a few reports a minute at a time, and the series would be taken for an
+            // outage the minute it came of age. (While young only sheer volume can raise its level: see Scan.)
+            var young = _baseline.HistoryMinutes < _settings.ColdStartDuration.TotalMinutes;
+            _baseline.Learn(bucket.Start, minutes, young ? bucket.Count : clipped, parent, 1);
         }
         else
         {

@@ -49,6 +49,20 @@ public class BaselineTests
     }
 
     [Fact]
+    public void ABusyNewSeriesIsNotAnOutageWhenItComesOfAge()
+    {
+        // 60 reports a minute from the first minute, arriving in lumps every fourth minute (as a parent's roll-ups
+        // can): below the cold-start volume rule (300 a minute), so never an outage, and its baseline must have
+        // caught up by the end of its cold start (30 minutes).
+        var detector = new SeriesDetector(Settings);
+
+        var assessments = TestSeries.Run(detector, TestSeries.Start.AddHours(18), 180, perMinute: 60, t => t.Minute % 4 == 0 ? 4 / 1.6 : 0);
+
+        Assert.All(assessments, a => Assert.Equal(DisruptionLevel.Normal, a.Level));
+        Assert.InRange(detector.Baseline.Expected(TestSeries.Start.AddHours(21), 1), 40, 80);
+    }
+
+    [Fact]
     public void ColdStartSeriesLearnsItsOwnLevelWithinMinutes()
     {
         var detector = new SeriesDetector(Settings);
