@@ -85,7 +85,10 @@ public sealed class StatusFeedGrain(
         var unacknowledged = first?.Since is { } since && !state.State.Statements.Any(s => s.ServiceId == service && s.PostedAt >= since);
         var recorded = statement with
         {
-            IncidentId = statement.IncidentId is { Length: > 0 } named ? named : world?.IncidentId ?? first?.IncidentId ?? "",
+            IncidentId = statement.IncidentId is { Length: > 0 } named ? named
+                : world?.IncidentId is { Length: > 0 } worldwide ? worldwide
+                // A level raised by a preview has no incident until its minute closes: the earliest series that has one.
+                : Disruptions.Values.Where(d => d.ServiceId == service && d.IncidentId.Length > 0).MinBy(d => d.Since)?.IncidentId ?? "",
             AcknowledgementLag = unacknowledged ? statement.PostedAt - first!.Since : null,
         };
 
