@@ -194,6 +194,9 @@ public sealed record IncidentView
     /// <summary>Official statements on the incident (for a parent, also on its members), newest first.</summary>
     [Id(13)] public IReadOnlyList<StatementView> Statements { get; init; } = [];
 
+    /// <summary>When the highest count was seen; null for incidents recorded before it was kept.</summary>
+    [Id(14)] public DateTimeOffset? PeakAt { get; init; }
+
     /// <summary>Time from detection to the first statement; null while the owner has said nothing.</summary>
     public TimeSpan? AcknowledgementLag => Statements.Count == 0 ? null : Statements.Min(s => s.PostedAt) - DetectedAt;
 

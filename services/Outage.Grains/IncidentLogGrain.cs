@@ -169,7 +169,7 @@ public sealed class IncidentLogGrain(
         {
             Id = group.Id, Owner = group.Owner, Services = group.Services, Regions = group.Regions,
             Onset = members.Min(m => m.Onset), DetectedAt = group.OpenedAt, PeakLevel = group.PeakLevel,
-            PeakReports = peak.PeakReports, TopCategories = peak.TopCategories,
+            PeakReports = peak.PeakReports, PeakAt = peak.PeakAt, TopCategories = peak.TopCategories,
             RecoveringSince = members.All(m => m.RecoveringSince is not null) ? members.Max(m => m.RecoveringSince) : null,
             ClosedAt = group.ClosedAt, Members = members.Select(m => m.Id).ToArray(),
         }, members.Select(m => m.Id));

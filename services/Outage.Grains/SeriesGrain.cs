@@ -498,13 +498,13 @@ public sealed partial class SeriesGrain(
     private static IncidentView ToView(SeriesIncident i) => new()
     {
         Id = i.Id, Owner = i.Owner, Services = [i.Series.ServiceId], Regions = [i.Series.Region], Onset = i.Onset,
-        DetectedAt = i.DetectedAt, PeakLevel = i.PeakLevel, PeakReports = i.PeakCount, RecoveringSince = i.RecoveringSince,
+        DetectedAt = i.DetectedAt, PeakLevel = i.PeakLevel, PeakReports = i.PeakCount, PeakAt = i.PeakAt, RecoveringSince = i.RecoveringSince,
         ClosedAt = i.ClosedAt, TopCategories = i.Categories.Select(c => new CategoryShareView(c.Category, c.Share)).ToArray(),
     };
 
     /// <summary>The engine's incident behind a view (the inverse of <see cref="ToView"/> for series incidents).</summary>
     public static SeriesIncident ToSeriesIncident(IncidentView v) => new(
-        v.Id, new SeriesKey(v.Services[0], v.Regions[0]), v.Owner, v.Onset, v.DetectedAt, v.PeakLevel, v.PeakReports, v.DetectedAt, 0,
+        v.Id, new SeriesKey(v.Services[0], v.Regions[0]), v.Owner, v.Onset, v.DetectedAt, v.PeakLevel, v.PeakReports, v.PeakAt ?? v.DetectedAt, 0,
         v.TopCategories.Select(c => new CategoryShare(c.Category, c.Share)).ToArray(), v.RecoveringSince, v.ClosedAt);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Series {Series}: state not saved on deactivation ({Reason}).")]

@@ -66,6 +66,7 @@ internal static class ProtoMapping
             DetectedTime = Timestamp.FromDateTimeOffset(v.DetectedAt),
             PeakLevel = v.PeakLevel.ToProto(),
             PeakReports = v.PeakReports,
+            PeakTime = v.PeakAt is { } peak ? Timestamp.FromDateTimeOffset(peak) : null,
             RecoveringTime = v.RecoveringSince is { } r ? Timestamp.FromDateTimeOffset(r) : null,
             ClosedTime = v.ClosedAt is { } c ? Timestamp.FromDateTimeOffset(c) : null,
             ParentIncidentId = v.ParentId,

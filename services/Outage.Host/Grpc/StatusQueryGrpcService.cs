@@ -136,6 +136,8 @@ internal sealed class StatusQueryGrpcService(
         var ct = context.CancellationToken;
         // Join the live feed first, so nothing published while the snapshot is read is missed.
         using var subscription = hub.Subscribe();
+        // Headers now, before any change: the client (a browser on the JSON route too) knows the stream is up even when all is quiet.
+        await context.WriteResponseHeadersAsync([]);
         var feed = grains.GetGrain<IStatusFeedGrain>(0);
         long sent;
         var replay = request.AfterSequence > 0 ? await feed.GetChangesAfterAsync(request.AfterSequence) : null;

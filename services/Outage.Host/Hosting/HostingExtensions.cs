@@ -150,7 +150,7 @@ internal static class HostingExtensions
         services.AddSingleton<ReportHasher>();
         services.Configure<HostOptions>(o => o.ShutdownTimeout = builder.Configuration.GetValue("Outage:ShutdownTimeout", TimeSpan.FromSeconds(30)));
 
-        services.AddGrpc(o =>
+        var grpc = services.AddGrpc(o =>
         {
             o.Interceptors.Add<ErrorMappingInterceptor>();
             o.Interceptors.Add<Security.QuotaInterceptor>();
@@ -158,6 +158,8 @@ internal static class HostingExtensions
         });
         services.AddGrpcReflection();
         services.AddStrictRequestParsing();
+        // The same services as JSON over HTTP/1 (google.api.http rules in the protos): the status page's API.
+        grpc.AddJsonTranscoding();
         // Embedded ingest is CPU-bound: at most 4 intake calls per core run at once, the rest wait their turn
         // without using the CPU, so that status queries (GetStatus, Watch) are answered promptly during a flood.
         // With Redis a call mostly waits for its journal appends, so many more run at once.
@@ -220,6 +222,8 @@ internal static class HostingExtensions
         app.MapHealthChecks("/healthz");
         app.MapHealthChecks("/healthz/live", new() { Predicate = r => r.Tags.Contains(HealthTags.Live) });
         app.MapHealthChecks("/healthz/ready", new() { Predicate = r => r.Tags.Contains(HealthTags.Ready) });
-        app.MapGet("/", () => "Outage: gRPC on the Grpc endpoint (outage.v1.ReportIntakeService, outage.v1.StatusQueryService).");
+        // The status page: static files (wwwroot, no CDN) that call the JSON routes of the same gRPC services.
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
     }
 }

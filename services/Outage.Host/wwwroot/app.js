@@ -1,0 +1,329 @@
+// Outage status page: three views (overview, service, incident) over the outage.v1 API's JSON routes (the
+// gRPC services themselves, transcoded), kept live by the WatchStatus stream. No framework, no build step.
+
+const LEVEL_RANK = { NORMAL: 0, ELEVATED: 1, DISRUPTED: 2, OUTAGE: 3 };
+const LEVEL_WORDS = { NORMAL: 'No problems', ELEVATED: 'Possible problems', DISRUPTED: 'Problems', OUTAGE: 'Outage' };
+const REFRESH_MS = 15000; // figures move every minute even when no level changes
+const numbers = new Intl.NumberFormat('en-US');
+const regionNames = typeof Intl.DisplayNames === 'function' ? new Intl.DisplayNames(['en'], { type: 'region' }) : null;
+
+// ---- HTML with escaping -------------------------------------------------------------------------------
+class Html { constructor(text) { this.text = text; } toString() { return this.text; } }
+const escape = value => value instanceof Html ? value.text
+  : Array.isArray(value) ? value.map(escape).join('')
+  : String(value ?? '').replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+const html = (strings, ...values) => new Html(strings.reduce((out, s, i) => out + s + (i < values.length ? escape(values[i]) : ''), ''));
+
+// ---- Formatting ---------------------------------------------------------------------------------------
+const level = value => (value || 'DISRUPTION_LEVEL_NORMAL').replace('DISRUPTION_LEVEL_', '').replace('UNSPECIFIED', 'NORMAL');
+const seconds = duration => duration ? parseFloat(duration) : 0; // proto3 JSON Duration: "900s"
+const count = n => numbers.format(Math.round(Number(n) || 0));
+const time = ts => ts ? new Date(ts).toISOString().slice(11, 16) + ' UTC' : '';
+const dateTime = ts => ts ? new Date(ts).toLocaleString('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }) + ' UTC' : '';
+const regionName = code => !code ? 'Worldwide' : code.includes('-') || !regionNames ? code : `${regionNames.of(code) ?? code} (${code})`;
+const minutes = s => {
+  const m = Math.round(s / 60);
+  return m < 60 ? `${m} minute${m === 1 ? '' : 's'}` : `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
+};
+const badge = (lvl, recovering) => html`<span class="badge level-${lvl}">${LEVEL_WORDS[lvl]}</span>${recovering ? html`<span class="recovering">recovering</span>` : ''}`;
+const usual = expected => expected < 1 ? 'fewer than 1 is' : `about ${count(expected)} are`;
+const ratio = e => e.expected > 0 && e.observed > e.expected ? ` (${e.ratio >= 10 ? count(e.ratio) : e.ratio.toFixed(1)}x)` : '';
+
+/** The verdict in plain words: "1,240 reports in the last 15 minutes where about 35 are usual (35x), from 1,180 devices, since 15:42 UTC." */
+function explain(status) {
+  const e = status.explanation ?? {};
+  const lvl = level(status.level);
+  const window = minutes(seconds(e.window) || 900);
+  const parts = [`${count(e.observed)} report${Math.round(e.observed) === 1 ? '' : 's'} in the last ${window} where ${usual(e.expected)} usual${ratio(e)}`];
+  if (e.distinctReporters) parts.push(`from ${count(e.distinctReporters)} device${e.distinctReporters === 1 ? '' : 's'}`);
+  if (lvl !== 'NORMAL' && e.sinceTime) parts.push(`since ${time(e.sinceTime)}`);
+  let text = parts.join(', ') + '.';
+  if (lvl === 'NORMAL') text += ' No sign of a problem.';
+  else if (e.recovering) text += ' Reports are falling back: recovering.';
+  return text;
+}
+
+// ---- API ----------------------------------------------------------------------------------------------
+async function api(path) {
+  const response = await fetch(path, { headers: { accept: 'application/json' } });
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error(body.message || `${response.status} ${response.statusText}`);
+  return body;
+}
+const incidentPath = id => id.split('/').map(encodeURIComponent).join('/');
+
+// ---- Live: the WatchStatus stream, newline-delimited JSON messages ------------------------------------
+const live = { sequence: 0, timer: 0 };
+
+function setLive(state, label) {
+  const el = document.getElementById('live');
+  el.dataset.state = state;
+  el.querySelector('.label').textContent = label;
+}
+
+async function watch() {
+  let delay = 1000;
+  for (;;) {
+    try {
+      const response = await fetch(`v1/status:watch?afterSequence=${live.sequence}`, { headers: { accept: 'application/json' } });
+      if (!response.ok) throw new Error(`${response.status}`);
+      setLive('live', 'Live');
+      delay = 1000;
+      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+      let buffer = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += value;
+        let end;
+        while ((end = buffer.indexOf('\n')) >= 0) {
+          const line = buffer.slice(0, end).trim();
+          buffer = buffer.slice(end + 1);
+          if (line) onChange(JSON.parse(line));
+        }
+      }
+    } catch { /* reconnect below */ }
+    setLive('reconnecting', 'Reconnecting…');
+    await new Promise(resolve => setTimeout(resolve, delay));
+    delay = Math.min(delay * 2, 10000);
+  }
+}
+
+function onChange(message) {
+  live.sequence = Math.max(live.sequence, Number(message.sequence) || 0);
+  // Several changes arrive together during an outage: one refresh for them all.
+  clearTimeout(live.timer);
+  live.timer = setTimeout(() => render(false), 250);
+}
+
+// ---- Views --------------------------------------------------------------------------------------------
+async function overviewView() {
+  const [catalog, disruptions, incidents] = await Promise.all([
+    api('v1/services'), api('v1/disruptions'), api('v1/incidents?openOnly=true&pageSize=100')]);
+  const names = new Map(catalog.services.map(s => [s.serviceId, s.displayName]));
+  const rows = catalog.services.map(service => {
+    const mine = disruptions.disruptions.filter(d => d.serviceId === service.serviceId);
+    const world = mine.find(d => !d.region);
+    const regions = mine.filter(d => d.region).sort((a, b) => LEVEL_RANK[level(b.level)] - LEVEL_RANK[level(a.level)] || b.explanation.observed - a.explanation.observed);
+    // The row shows the worst series: worldwide if it is disrupted, else the worst region (a regional outage is diluted worldwide).
+    const worst = [world, ...regions].filter(Boolean).sort((a, b) => LEVEL_RANK[level(b.level)] - LEVEL_RANK[level(a.level)])[0];
+    const lvl = level(worst?.level);
+    return { service, world, regions, worst, lvl, order: [LEVEL_RANK[lvl], LEVEL_RANK[level(world?.level)], worst?.explanation.observed ?? 0] };
+  }).sort((a, b) => b.order[0] - a.order[0] || b.order[1] - a.order[1] || b.order[2] - a.order[2] || a.service.displayName.localeCompare(b.service.displayName));
+
+  const troubled = rows.filter(r => r.lvl !== 'NORMAL' || r.regions.length);
+  const summary = troubled.length === 0 ? 'All services are working normally.'
+    : `${troubled.length} of ${rows.length} services have problems: ${troubled.map(r => r.service.displayName).join(', ')}.`;
+
+  const owners = Map.groupBy ? Map.groupBy(incidents.incidents, i => i.owner)
+    : incidents.incidents.reduce((m, i) => m.set(i.owner, [...(m.get(i.owner) ?? []), i]), new Map());
+
+  return {
+    title: 'Is it down? Live status',
+    body: html`
+      <h1>Is it down?</h1>
+      <p class="summary" id="summary">${summary}</p>
+      <h2 id="services-heading">Services, worst first</h2>
+      <table aria-labelledby="services-heading" id="services">
+        <thead><tr><th scope="col">Service</th><th scope="col">Status</th><th scope="col">Worldwide</th><th scope="col">Regions with problems</th><th scope="col" class="num">Reports, last 15 min</th><th scope="col" class="num">Usual</th><th scope="col">Since</th></tr></thead>
+        <tbody>${rows.map(r => html`
+          <tr class="row-${r.lvl}" data-service="${r.service.serviceId}" data-level="${r.lvl}" data-world-level="${level(r.world?.level)}" data-recovering="${!!r.worst?.explanation.recovering}">
+            <th scope="row"><a href="#/services/${encodeURIComponent(r.service.serviceId)}">${r.service.displayName}</a> <span class="muted">${r.service.owner}</span></th>
+            <td>${badge(r.lvl, r.worst?.explanation.recovering)}</td>
+            <td>${LEVEL_WORDS[level(r.world?.level)]}</td>
+            <td>${r.regions.length ? html`${r.regions.slice(0, 4).map((d, i) => html`${i ? ', ' : ''}<a href="#/services/${encodeURIComponent(r.service.serviceId)}/${encodeURIComponent(d.region)}" title="${LEVEL_WORDS[level(d.level)]}">${d.region}</a>`)}${r.regions.length > 4 ? ` and ${r.regions.length - 4} more` : ''}` : html`<span class="muted">none</span>`}</td>
+            <td class="num">${r.worst ? html`${count(r.worst.explanation.observed)}${r.worst.region ? html` <span class="muted">(${r.worst.region})</span>` : ''}` : '–'}</td>
+            <td class="num">${r.worst ? count(r.worst.explanation.expected) : '–'}</td>
+            <td>${r.worst?.explanation.sinceTime ? time(r.worst.explanation.sinceTime) : ''}</td>
+          </tr>`)}
+        </tbody>
+      </table>
+      <h2 id="incidents-heading">Open incidents</h2>
+      <div id="incidents">${owners.size === 0 ? html`<p class="muted">None.</p>` : [...owners].map(([owner, list]) => html`
+        <section class="owner" aria-label="Incidents of ${owner}">
+          <h3>${owner}</h3>
+          ${list.map(i => html`
+            <article class="incident" data-incident="${i.incidentId}">
+              <p>${badge(level(i.peakLevel), !!i.recoveringTime)} <a href="#/incidents/${encodeURIComponent(i.incidentId)}"><strong>${i.serviceIds.map(s => names.get(s) ?? s).join(', ')}</strong></a>
+                in ${i.regions.map(regionName).join(', ')}, detected ${dateTime(i.detectedTime)}${i.memberIncidentIds.length ? ` (${i.memberIncidentIds.length} series)` : ''}.
+                ${i.acknowledgementLag ? `Acknowledged by ${i.owner} ${minutes(seconds(i.acknowledgementLag))} after detection.` : `No word from ${i.owner} yet.`}</p>
+              ${statementsHtml(i.statements.slice(0, 2))}
+            </article>`)}
+        </section>`)}
+      </div>`,
+  };
+}
+
+/** Official statements; <paramref name="withLag"/> adds the service's acknowledgement lag to the one that has it. */
+function statementsHtml(statements, withLag = false) {
+  return statements.map(s => html`
+    <blockquote class="statement">
+      <p>${s.text}</p>
+      <p class="meta">Official statement${s.author ? ` by ${s.author}` : ''}, ${dateTime(s.postedTime)}${withLag && s.acknowledgementLag ? `, the first ${minutes(seconds(s.acknowledgementLag))} after the crowd's reports showed the problem` : ''}</p>
+    </blockquote>`);
+}
+
+async function serviceView(id, region) {
+  const query = region ? `?region=${encodeURIComponent(region)}` : '';
+  const [catalog, status, timeline, disruptions, incidents] = await Promise.all([
+    api('v1/services'),
+    api(`v1/services/${encodeURIComponent(id)}/status${query}`),
+    api(`v1/services/${encodeURIComponent(id)}/timeline${query ? query + '&' : '?'}bucketWidth=900s&window=86400s`),
+    api(`v1/disruptions?serviceId=${encodeURIComponent(id)}`),
+    api(`v1/incidents?serviceId=${encodeURIComponent(id)}&pageSize=10`)]);
+  const service = catalog.services.find(s => s.serviceId === id) ?? { displayName: id, owner: '' };
+  const st = status.status;
+  const lvl = level(st.level);
+  const e = st.explanation;
+  const regions = disruptions.disruptions.filter(d => d.region && (!region || d.region.startsWith(region)))
+    .sort((a, b) => b.explanation.observed - a.explanation.observed);
+  const place = regionName(region);
+
+  return {
+    title: `${service.displayName}${region ? ' in ' + region : ''}: ${LEVEL_WORDS[lvl]}`,
+    body: html`
+      <p class="crumbs"><a href="#/">Overview</a> › ${region ? html`<a href="#/services/${encodeURIComponent(id)}">${service.displayName}</a> › ${region}` : service.displayName}</p>
+      <h1>${service.displayName} <span class="muted">${place}</span> ${badge(lvl, e.recovering)}</h1>
+      <p class="explanation" id="explanation" data-level="${lvl}">${explain(st)}</p>
+      ${st.statements.length ? html`<h2>Official statements</h2>${statementsHtml(st.statements, true)}` : ''}
+      <h2 id="chart-heading">Reports over the last 24 hours</h2>
+      ${chartHtml(timeline.buckets, `${service.displayName}, ${place}`)}
+      <div class="columns">
+        <section aria-labelledby="categories-heading">
+          <h2 id="categories-heading">What is broken</h2>
+          ${e.topCategories.length ? html`<ul class="bars" id="categories">${e.topCategories.map(c => html`
+            <li><span>${c.category}</span><span class="track" aria-hidden="true"><span class="fill" style="display:block;width:${Math.round(c.share * 100)}%"></span></span><span class="num">${Math.round(c.share * 100)}%</span></li>`)}</ul>`
+            : html`<p class="muted">No recent reports.</p>`}
+        </section>
+        <section aria-labelledby="regions-heading">
+          <h2 id="regions-heading">${region ? 'Within ' + region : 'Where'}: regions with problems</h2>
+          ${regions.length ? html`<table id="regions"><thead><tr><th scope="col">Region</th><th scope="col">Status</th><th scope="col" class="num">Reports, 15 min</th><th scope="col" class="num">Usual</th></tr></thead><tbody>
+            ${regions.map(d => html`<tr class="row-${level(d.level)}"><th scope="row"><a href="#/services/${encodeURIComponent(id)}/${encodeURIComponent(d.region)}">${regionName(d.region)}</a></th><td>${badge(level(d.level), d.explanation.recovering)}</td><td class="num">${count(d.explanation.observed)}</td><td class="num">${count(d.explanation.expected)}</td></tr>`)}
+          </tbody></table>` : html`<p class="muted">No region has problems.</p>`}
+        </section>
+      </div>
+      <h2>Incidents</h2>
+      ${incidents.incidents.length ? html`<ul>${incidents.incidents.map(i => html`<li><a href="#/incidents/${encodeURIComponent(i.incidentId)}">${dateTime(i.detectedTime)}</a>: ${LEVEL_WORDS[level(i.peakLevel)]} in ${i.regions.map(regionName).join(', ')}${i.closedTime ? `, resolved ${dateTime(i.closedTime)}` : ', open'}</li>`)}</ul>`
+        : html`<p class="muted">No incident recorded.</p>`}`,
+  };
+}
+
+/** A 24-hour chart: reports (line) against the expected level (dashed) and its usual range, over coloured level bands. */
+function chartHtml(buckets, what) {
+  const W = 960, H = 280, left = 48, right = 12, top = 12, bottom = 28;
+  const n = Math.max(buckets.length, 1);
+  const spread = e => 2 * Math.sqrt(e); // Poisson-like band: a guide for the eye, not the detector's threshold
+  const maxY = Math.max(1, ...buckets.map(b => Number(b.reports)), ...buckets.map(b => b.expected + spread(b.expected))) * 1.1;
+  const x = i => left + (i / Math.max(n - 1, 1)) * (W - left - right);
+  const y = v => top + (1 - v / maxY) * (H - top - bottom);
+  const step = (W - left - right) / n;
+  const bands = buckets.map((b, i) => ({ b, i, lvl: level(b.level) })).filter(p => p.lvl !== 'NORMAL')
+    .map(p => html`<rect class="band-${p.lvl}" x="${(x(p.i) - step / 2).toFixed(1)}" y="${top}" width="${step.toFixed(1)}" height="${H - top - bottom}"></rect>`);
+  const upper = buckets.map((b, i) => `${x(i).toFixed(1)},${y(b.expected + spread(b.expected)).toFixed(1)}`);
+  const lower = buckets.map((b, i) => `${x(i).toFixed(1)},${y(Math.max(0, b.expected - spread(b.expected))).toFixed(1)}`).reverse();
+  const line = key => buckets.map((b, i) => `${x(i).toFixed(1)},${y(Number(b[key])).toFixed(1)}`).join(' ');
+  const ticks = buckets.map((b, i) => ({ b, i })).filter(p => p.i % 16 === 0)
+    .map(p => html`<text class="tick" x="${x(p.i).toFixed(1)}" y="${H - 8}" text-anchor="middle">${time(p.b.startTime).replace(' UTC', '')}</text>`);
+  const peak = buckets.reduce((best, b) => Number(b.reports) > Number(best?.reports ?? -1) ? b : best, null);
+  const typical = buckets.length ? buckets.reduce((s, b) => s + b.expected, 0) / buckets.length : 0;
+  const desc = peak ? `Reports per 15 minutes for ${what}: at most ${count(peak.reports)}, at ${time(peak.startTime)}; about ${count(typical)} are usual.` : 'No data.';
+  return html`
+    <figure class="chart-wrap">
+      <svg class="chart" id="chart" viewBox="0 0 ${W} ${H}" role="img" aria-labelledby="chart-title chart-desc">
+        <title id="chart-title">Reports over the last 24 hours, ${what}</title>
+        <desc id="chart-desc">${desc}</desc>
+        ${bands}
+        <polygon class="usual" points="${upper.concat(lower).join(' ')}"></polygon>
+        <polyline class="expected" points="${line('expected')}"></polyline>
+        <polyline class="reports" points="${line('reports')}"></polyline>
+        <line class="axis" x1="${left}" x2="${W - right}" y1="${y(0)}" y2="${y(0)}"></line>
+        <text class="tick" x="${left - 6}" y="${y(0) + 4}" text-anchor="end">0</text>
+        <text class="tick" x="${left - 6}" y="${top + 10}" text-anchor="end">${count(maxY)}</text>
+        ${ticks}
+      </svg>
+      <figcaption>
+        <ul class="legend">
+          <li><span class="key" style="background:var(--reports)"></span>Reports per 15 minutes</li>
+          <li><span class="key" style="border-top:2px dashed var(--muted)"></span>Usual level</li>
+          <li><span class="key" style="background:#8c959f;opacity:.4"></span>Usual range</li>
+          <li><span class="key" style="background:var(--disrupted-bg)"></span>Problems</li>
+          <li><span class="key" style="background:var(--outage-bg)"></span>Outage</li>
+        </ul>
+        <details><summary>The chart's data as a table</summary>
+          <table><thead><tr><th scope="col">From</th><th scope="col" class="num">Reports</th><th scope="col" class="num">Usual</th><th scope="col">Status</th></tr></thead>
+          <tbody>${buckets.map(b => html`<tr><td>${time(b.startTime)}</td><td class="num">${count(b.reports)}</td><td class="num">${count(b.expected)}</td><td>${LEVEL_WORDS[level(b.level)]}</td></tr>`)}</tbody></table>
+        </details>
+      </figcaption>
+    </figure>`;
+}
+
+async function incidentView(id) {
+  const [catalog, found] = await Promise.all([api('v1/services'), api(`v1/incidents/${incidentPath(id)}`)]);
+  const names = new Map(catalog.services.map(s => [s.serviceId, s.displayName]));
+  const i = found.incident;
+  const services = i.serviceIds.map(s => names.get(s) ?? s).join(', ');
+  const state = i.closedTime ? 'Resolved' : i.recoveringTime ? 'Recovering' : 'Ongoing';
+  const events = [
+    { at: i.onsetTime, kind: 'onset', text: 'Reports started rising (estimated).' },
+    { at: i.detectedTime, kind: 'detected', text: 'Detected: reports crossed the usual level by more than chance allows.' },
+    i.peakTime && { at: i.peakTime, kind: 'peak', text: `Peak: ${count(i.peakReports)} reports in 15 minutes (${LEVEL_WORDS[level(i.peakLevel)]}).` },
+    ...i.statements.map(s => ({ at: s.postedTime, kind: 'statement', text: html`Official statement${s.author ? ` by ${s.author}` : ''}: “${s.text}”` })),
+    i.recoveringTime && { at: i.recoveringTime, kind: 'recovering', text: 'Recovering: reports falling back.' },
+    i.closedTime && { at: i.closedTime, kind: 'resolved', text: 'Resolved: reports back to the usual level.' },
+  ].filter(Boolean).sort((a, b) => new Date(a.at) - new Date(b.at));
+  const lag = i.acknowledgementLag
+    ? html`<p class="lag" id="lag"><strong>Acknowledgement lag: ${minutes(seconds(i.acknowledgementLag))}.</strong> The first official statement came ${minutes(seconds(i.acknowledgementLag))} after the crowd's reports detected the problem.</p>`
+    : html`<p class="lag" id="lag">No official statement on this incident${i.closedTime ? '' : ' yet'}.</p>`;
+
+  return {
+    title: `Incident: ${services} (${state})`,
+    body: html`
+      <p class="crumbs"><a href="#/">Overview</a> › Incident</p>
+      <h1>${services} <span class="muted">${i.owner}</span> ${badge(level(i.peakLevel))}</h1>
+      <p class="summary">${state}. ${LEVEL_WORDS[level(i.peakLevel)]} in ${i.regions.map(regionName).join(', ')}, detected ${dateTime(i.detectedTime)}.</p>
+      ${lag}
+      <h2 id="timeline-heading">Timeline</h2>
+      <ol class="timeline" id="timeline" aria-labelledby="timeline-heading">${events.map(ev => html`<li class="kind-${ev.kind}"><time datetime="${ev.at}">${dateTime(ev.at)}</time>${ev.text}</li>`)}</ol>
+      ${i.topCategories.length ? html`<h2>What was broken</h2><ul class="bars">${i.topCategories.map(c => html`<li><span>${c.category}</span><span class="track" aria-hidden="true"><span class="fill" style="display:block;width:${Math.round(c.share * 100)}%"></span></span><span class="num">${Math.round(c.share * 100)}%</span></li>`)}</ul>` : ''}
+      ${found.members.length ? html`<h2 id="members-heading">Series hit</h2>
+        <table aria-labelledby="members-heading"><thead><tr><th scope="col">Service</th><th scope="col">Region</th><th scope="col">Peak</th><th scope="col">Detected</th><th scope="col">Resolved</th></tr></thead><tbody>
+        ${found.members.map(m => html`<tr><th scope="row"><a href="#/services/${encodeURIComponent(m.serviceIds[0])}${m.regions[0] ? '/' + encodeURIComponent(m.regions[0]) : ''}">${names.get(m.serviceIds[0]) ?? m.serviceIds[0]}</a></th><td>${regionName(m.regions[0])}</td><td>${badge(level(m.peakLevel), !!m.recoveringTime && !m.closedTime)}</td><td>${dateTime(m.detectedTime)}</td><td>${m.closedTime ? dateTime(m.closedTime) : 'open'}</td></tr>`)}
+        </tbody></table>` : ''}`,
+  };
+}
+
+// ---- Router -------------------------------------------------------------------------------------------
+function currentRoute() {
+  const hash = location.hash || '#/';
+  let m;
+  if ((m = hash.match(/^#\/services\/([^/]+)(?:\/([^/]+))?$/))) return () => serviceView(decodeURIComponent(m[1]), m[2] ? decodeURIComponent(m[2]) : '');
+  if ((m = hash.match(/^#\/incidents\/(.+)$/))) return () => incidentView(decodeURIComponent(m[1]));
+  return overviewView;
+}
+
+let rendering = Promise.resolve();
+
+/** Renders the current view; on navigation moves focus to the new content, on a live refresh keeps it. */
+function render(navigated) {
+  rendering = rendering.then(async () => {
+    const main = document.getElementById('main');
+    const focused = main.contains(document.activeElement) ? document.activeElement.getAttribute('href') : null;
+    try {
+      const view = await currentRoute()();
+      main.innerHTML = view.body.text;
+      document.title = `${view.title} · Outage`;
+    } catch (error) {
+      main.innerHTML = html`<p class="notice error" role="alert">Could not load this view: ${error.message}</p><p><a href="#/">Back to the overview</a></p>`.text;
+    }
+    main.setAttribute('aria-busy', 'false');
+    main.dataset.updated = new Date().toISOString();
+    if (navigated) main.focus({ preventScroll: false });
+    else if (focused) main.querySelector(`[href="${CSS.escape(focused)}"]`)?.focus();
+  });
+  return rendering;
+}
+
+window.addEventListener('hashchange', () => { window.scrollTo(0, 0); render(true); });
+setInterval(() => render(false), REFRESH_MS);
+render(false);
+watch();

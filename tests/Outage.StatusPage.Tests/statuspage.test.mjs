@@ -1,0 +1,197 @@
+// End to end: the real host (embedded mode, a demonstration clock), the family outage simulated through the
+// gRPC API by `outage simulate`, and the status page in headless Chromium (Debian's chromium, driven by
+// playwright-core). The page must follow the outage live, without a reload: facebook disrupted on the
+// overview, the service page's chart and explanation, the incident page with a statement and its
+// acknowledgement lag, then recovery. With OUTAGE_SCREENSHOTS=dir it saves the three views there.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const hostDll = path.join(root, 'services/Outage.Host/bin/Release/net10.0/Outage.Host.dll');
+const cliDll = path.join(root, 'tools/Outage.Cli/bin/Release/net10.0/outage.dll');
+const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const screenshots = process.env.OUTAGE_SCREENSHOTS ? path.resolve(root, process.env.OUTAGE_SCREENSHOTS) : null;
+
+// 240 simulated minutes per real minute: the 7-hour outage plays in under two minutes.
+const SPEED = 240;
+// Two hours of normal traffic first: every series' baseline is learnt (a series younger than 30 minutes is judged on volume only).
+const WARM_UP_MINUTES = 120;
+// A fifth of the scenario's volume: worldwide facebook then gets about 100 reports a minute before the outage. (A
+// series younger than 30 minutes leaves NORMAL on volume alone, from 300 reports a minute: a new series that busy is
+// taken for an outage, which the full volume would show during the warm-up.)
+const SCALE = 0.2;
+const realSeconds = simulatedMinutes => simulatedMinutes * 60 / SPEED;
+
+const logs = fs.mkdtempSync(path.join(os.tmpdir(), 'outage-e2e-'));
+const children = [];
+let browser;
+let ports;
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    }).on('error', reject);
+  });
+}
+
+function start(name, args, env) {
+  const out = fs.openSync(path.join(logs, `${name}.log`), 'w');
+  const child = spawn('dotnet', args, { env: { ...process.env, ...env }, stdio: ['ignore', out, out] });
+  children.push(child);
+  return child;
+}
+
+async function until(what, condition, timeoutMs, intervalMs = 250) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await condition().catch(() => undefined);
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what} (logs in ${logs})`);
+    await new Promise(resolve => setTimeout(resolve, intervalMs));
+  }
+}
+
+async function accessibilityViolations(page) {
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  return result.violations.filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => `${v.id}: ${v.help} (${v.nodes.length})`);
+}
+
+async function shoot(page, name) {
+  if (screenshots) {
+    fs.mkdirSync(screenshots, { recursive: true });
+    await page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true });
+  }
+}
+
+const row = (page, service) => page.locator(`#services tr[data-service="${service}"]`);
+
+before(async () => {
+  for (const [dll, project] of [[hostDll, 'services/Outage.Host'], [cliDll, 'tools/Outage.Cli']]) {
+    if (!fs.existsSync(dll)) {
+      const build = spawnSync('dotnet', ['build', path.join(root, project), '-c', 'Release', '--nologo', '-v', 'q'], { stdio: 'inherit' });
+      assert.equal(build.status, 0, `dotnet build ${project} failed`);
+    }
+  }
+
+  ports = { grpc: await freePort(), http: await freePort(), silo: await freePort(), gateway: await freePort() };
+  start('host', [hostDll], {
+    Kestrel__Endpoints__Grpc__Url: `http://127.0.0.1:${ports.grpc}`,
+    Kestrel__Endpoints__Http__Url: `http://127.0.0.1:${ports.http}`,
+    Orleans__SiloPort: String(ports.silo),
+    Orleans__GatewayPort: String(ports.gateway),
+    Orleans__ClusterId: `e2e-${process.pid}`,
+    Outage__Clock__Speed: String(SPEED),
+  });
+  await until('the host to be ready', async () => (await fetch(`http://127.0.0.1:${ports.http}/healthz/ready`)).ok, 90_000);
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--no-first-run'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  for (const child of children) child.kill('SIGKILL');
+});
+
+test('the status page follows the family outage live, from the overview to the incident, then recovery', async t => {
+  const base = `http://127.0.0.1:${ports.http}/`;
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const errors = [];
+  page.on('pageerror', e => errors.push(e.message));
+  page.on('requestfailed', r => { if (!r.url().includes('status:watch')) errors.push(`${r.url()}: ${r.failure()?.errorText}`); });
+
+  await t.test('the overview loads fast, live, accessible, every service normal', async () => {
+    await page.goto(base);
+    await page.locator('#services').waitFor();
+    const paint = await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1);
+    t.diagnostic(`first contentful paint ${paint.toFixed(0)} ms`);
+    assert.ok(paint > 0, 'the page painted');
+    await until('the live indicator', async () => (await page.locator('#live').getAttribute('data-state')) === 'live', 10_000);
+    assert.equal(await row(page, 'facebook').getAttribute('data-level'), 'NORMAL');
+    assert.equal(await page.locator('#services tbody tr').count(), 14);
+    assert.deepEqual(await accessibilityViolations(page), []);
+    // Marks this document: a reload would lose the mark.
+    await page.evaluate(() => { window.loadedOnce = true; });
+  });
+
+  const simulation = start('simulate', [cliDll, 'simulate', '--scenario', 'family-outage', '--server', `http://127.0.0.1:${ports.grpc}`,
+    '--speed', String(SPEED), '--warm-up-minutes', String(WARM_UP_MINUTES), '--scale', String(SCALE)]);
+  const simulationStarted = Date.now();
+  const exited = new Promise(resolve => simulation.on('exit', code => resolve(code)));
+
+  await t.test('facebook shows as disrupted on the overview within the detection window, without a reload', async () => {
+    await until('facebook disrupted on the overview', async () =>
+      ['DISRUPTED', 'OUTAGE'].includes(await row(page, 'facebook').getAttribute('data-level', { timeout: 1000 })), realSeconds(WARM_UP_MINUTES) * 1000 + 60_000);
+    const afterOnset = (Date.now() - simulationStarted) / 1000 - realSeconds(WARM_UP_MINUTES);
+    // Not a false alarm during the normal traffic before the outage (the simulator starts within a second or two).
+    assert.ok(afterOnset > -2, `facebook was shown disrupted ${-afterOnset.toFixed(1)} s before the simulated onset`);
+    t.diagnostic(`facebook disrupted on the page ${afterOnset.toFixed(1)} s after the simulated onset (${(afterOnset * SPEED / 60).toFixed(1)} simulated minutes)`);
+    assert.equal(await page.evaluate(() => window.loadedOnce), true, 'the page was not reloaded');
+    assert.match(await page.locator('#summary').innerText(), /Facebook/);
+    // The family's incidents, grouped under their owner, once the incident log has them.
+    await until('the meta incident', async () => (await page.locator('#incidents section[aria-label="Incidents of meta"] article').count()) > 0, 30_000);
+  });
+
+  // The owner speaks through the same API's JSON route (AdminService.PostStatement), once facebook has an open incident.
+  await until('an open facebook incident', async () =>
+    (await (await fetch(`${base}v1/incidents?serviceId=facebook&openOnly=true`)).json()).incidents.length > 0, 30_000);
+  const statement = 'We are aware that some people are having trouble accessing our apps and products.';
+  const posted = await fetch(`${base}v1/services/facebook/statements`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: statement }),
+  });
+  assert.equal(posted.status, 200, await posted.clone().text());
+  await until('the statement on the overview', async () => (await page.locator('#incidents').innerText()).includes(statement), 20_000);
+  await shoot(page, 'overview');
+
+  let incidentHref;
+  await t.test('the service page shows the chart and the explanation in plain words', async () => {
+    await row(page, 'facebook').locator('a').first().click();
+    await page.locator('#chart').waitFor();
+    assert.match(await page.locator('#explanation').innerText(), /^[\d,]+ reports? in the last 15 minutes where (about [\d,]+ are|fewer than 1 is) usual/);
+    assert.ok(await page.locator('#chart polyline.reports').count() === 1);
+    assert.ok(await page.locator('#chart rect[class^="band-"]').count() > 0, 'the chart shows the disruption as a coloured band');
+    assert.ok(await page.locator('#categories li').count() > 0, 'top problem categories');
+    assert.ok(await page.locator('#regions tbody tr').count() > 0, 'regions ranked');
+    assert.deepEqual(await accessibilityViolations(page), []);
+    await shoot(page, 'service');
+    incidentHref = await page.locator('a[href^="#/incidents/"]').first().getAttribute('href');
+  });
+
+  await t.test('the incident page shows the timeline, the statement and the acknowledgement lag', async () => {
+    await page.locator(`a[href="${incidentHref}"]`).first().click();
+    await page.locator('#timeline').waitFor();
+    const timeline = await page.locator('#timeline').innerText();
+    assert.match(timeline, /Detected/);
+    assert.match(timeline, /Peak/);
+    assert.ok(timeline.includes(statement), 'the statement is on the timeline');
+    assert.match(await page.locator('#lag').innerText(), /Acknowledgement lag: \d+/);
+    assert.deepEqual(await accessibilityViolations(page), []);
+    await shoot(page, 'incident');
+  });
+
+  await t.test('the overview shows the recovery as it happens', async () => {
+    await page.locator('a.brand').click();
+    await page.locator('#services').waitFor();
+    const outageEnds = realSeconds(WARM_UP_MINUTES + 8 * 60) * 1000 - (Date.now() - simulationStarted);
+    await until('facebook back to normal', async () => (await row(page, 'facebook').getAttribute('data-level', { timeout: 1000 })) === 'NORMAL',
+      outageEnds + 120_000, 500);
+    t.diagnostic(`facebook back to normal on the page ${((Date.now() - simulationStarted) / 1000).toFixed(0)} s after the simulation started`);
+    assert.equal(await page.evaluate(() => window.loadedOnce), true, 'the page was not reloaded');
+    assert.equal(await page.locator('#live').getAttribute('data-state'), 'live');
+  });
+
+  assert.equal(await exited, 0, 'the simulation sent every report and none was rejected');
+  assert.deepEqual(errors, []);
+});
