@@ -18,12 +18,25 @@ if ! command -v redis-server >/dev/null 2>&1; then
 fi
 # A redis-server that the package started as a service is not used by the tests (they start their own).
 
+# The status page's end-to-end test drives Debian's chromium with playwright-core (npm).
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "test.sh: installing chromium and npm"
+  if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium npm >/dev/null
+  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium npm >/dev/null; fi
+fi
+
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
 dotnet test Outage.sln --configuration Release "$@" 2>&1 | tee "$log" || status=$?
 
-# dotnet test prints one "Passed!/Failed!  - Failed: F, Passed: P, Skipped: S, Total: T" line per test project.
+# The status page end to end: the host and the simulator built above, headless Chromium, about 3 minutes.
+echo "== status page end to end (tests/Outage.StatusPage.Tests, node --test)"
+(cd tests/Outage.StatusPage.Tests && npm ci --no-audit --no-fund --silent && node --test --test-reporter=spec) 2>&1 | tee -a "$log" || status=$?
+
+# dotnet test prints one "Passed!/Failed!  - Failed: F, Passed: P, Skipped: S, Total: T" line per test project;
+# node --test ends with "ℹ pass P", "ℹ fail F" and "ℹ skipped S" (each subtest and the test holding them).
 awk -F'[:,]' '/(Passed|Failed)! +- Failed:/ { f += $2; p += $4; s += $6 }
+  /^ℹ pass / { split($0, w, " "); p += w[3] } /^ℹ fail / { split($0, w, " "); f += w[3] } /^ℹ skipped / { split($0, w, " "); s += w[3] }
   END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"
 exit $status

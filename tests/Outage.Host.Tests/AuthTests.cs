@@ -169,4 +169,27 @@ public class AuthTests(KeyedHostFactory host) : IClassFixture<KeyedHostFactory>
 
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, live.Status);
     }
+
+    [Fact]
+    public async Task TheJsonRoutesKeepTheKeysAndScopesOfTheirServices()
+    {
+        var http = host.CreateClient();
+        async Task<System.Net.HttpStatusCode> GetAsync(string path, string? key)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            if (key is not null)
+            {
+                request.Headers.Authorization = new("Bearer", key);
+            }
+
+            return (await http.SendAsync(request)).StatusCode;
+        }
+
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, await GetAsync("/v1/disruptions", null)); // anonymous reads are off here
+        Assert.Equal(System.Net.HttpStatusCode.OK, await GetAsync("/v1/disruptions", "reader-key"));
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, await http.SendAsync(new HttpRequestMessage(HttpMethod.Delete, "/v1/services/facebook")
+        {
+            Headers = { Authorization = new("Bearer", "reader-key") },
+        }).ContinueWith(t => t.Result.StatusCode));
+    }
 }

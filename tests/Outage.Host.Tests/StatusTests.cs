@@ -81,4 +81,20 @@ public class StatusTests(OutageHostFactory host)
 
         Assert.Equal(StatusCode.NotFound, error.StatusCode);
     }
+
+    [Fact]
+    public async Task TheStatusPageAndTheJsonRoutesOfTheSameServicesAreServedOverHttp1()
+    {
+        var http = host.CreateClient();
+
+        var page = await http.GetStringAsync("/");
+        var status = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("/v1/services/gmail/status?region=JP")).RootElement.GetProperty("status");
+        var bad = await http.GetAsync("/v1/services/gmail/status?region=us-ca");
+
+        Assert.Contains("<main id=\"main\"", page);
+        Assert.Equal("DISRUPTION_LEVEL_NORMAL", status.GetProperty("level").GetString());
+        Assert.Equal("JP", status.GetProperty("region").GetString());
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("region", await bad.Content.ReadAsStringAsync()); // the same field violation as over gRPC
+    }
 }

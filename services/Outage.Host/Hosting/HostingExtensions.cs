@@ -159,7 +159,9 @@ internal static class HostingExtensions
         services.AddGrpcReflection();
         services.AddStrictRequestParsing();
         // The same services as JSON over HTTP/1 (google.api.http rules in the protos): the status page's API.
-        grpc.AddJsonTranscoding();
+        // Errors carry google.rpc details (BadRequest, RetryInfo) packed in Any: JSON needs their descriptors.
+        grpc.AddJsonTranscoding(o => o.TypeRegistry = Google.Protobuf.Reflection.TypeRegistry.FromMessages(
+            Google.Rpc.BadRequest.Descriptor, Google.Rpc.RetryInfo.Descriptor));
         // Embedded ingest is CPU-bound: at most 4 intake calls per core run at once, the rest wait their turn
         // without using the CPU, so that status queries (GetStatus, Watch) are answered promptly during a flood.
         // With Redis a call mostly waits for its journal appends, so many more run at once.
