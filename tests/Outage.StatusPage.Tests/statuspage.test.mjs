@@ -157,8 +157,13 @@ test('the status page follows the family outage live, from the overview to the i
 
   let incidentHref;
   await t.test('the service page shows the chart and the explanation in plain words', async () => {
-    await row(page, 'facebook').locator('a').first().click();
+    // By keyboard: the first Tab reaches the skip link; a focused link opens the view, which takes the focus.
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.className), 'skip');
+    await row(page, 'facebook').locator('a').first().focus();
+    await page.keyboard.press('Enter');
     await page.locator('#chart').waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'main', 'the new view has the focus');
     assert.match(await page.locator('#explanation').innerText(), /^[\d,]+ reports? in the last 15 minutes where (about [\d,]+ are|fewer than 1 is) usual/);
     assert.ok(await page.locator('#chart polyline.reports').count() === 1);
     assert.ok(await page.locator('#chart rect[class^="band-"]').count() > 0, 'the chart shows the disruption as a coloured band');
