@@ -191,4 +191,23 @@ public class RobustnessTests(RobustHostFactory host, ITestOutputHelper output) :
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.Equal("(request)", error.GetRpcStatus()!.GetDetail<Google.Rpc.BadRequest>().FieldViolations.Single().Field);
     }
+
+    [Fact]
+    public async Task MessagesJustUnderAndOverTheMaximumSizeGetCleanAnswersAndChangeNothing()
+    {
+        // The server takes messages up to 4 MB (grpc-dotnet's default): just under is validated like any request
+        // (a 4 MB app_version is too long), over is refused before it is parsed.
+        var intake = host.Intake();
+        async Task<StatusCode> SubmitAsync(int appVersionLength)
+        {
+            var report = Reports.Valid(host, "steam", "IS", "store");
+            report.AppVersion = new string('v', appVersionLength);
+            return await Reports.CodeOf(() => intake.SubmitReportAsync(new SubmitReportRequest { Report = report }).ResponseAsync);
+        }
+
+        Assert.Equal(StatusCode.InvalidArgument, await SubmitAsync(4 * 1024 * 1024 - 1024));
+        Assert.Equal(StatusCode.ResourceExhausted, await SubmitAsync(4 * 1024 * 1024 + 1));
+        var status = await host.Query().GetStatusAsync(new GetStatusRequest { ServiceId = "steam", Region = "IS" });
+        Assert.Equal(0, status.Status.Explanation.Observed);
+    }
 }
