@@ -53,7 +53,8 @@ async function api(path) {
 const incidentPath = id => id.split('/').map(encodeURIComponent).join('/');
 
 // ---- Live: the WatchStatus stream, newline-delimited JSON messages ------------------------------------
-const live = { sequence: 0, timer: 0 };
+const live = { sequence: 0, timer: 0, last: 0 };
+const MIN_REFRESH_MS = 2000; // during an outage changes come many a second: one refresh every two seconds at most
 
 function setLive(state, label) {
   const el = document.getElementById('live');
@@ -91,9 +92,14 @@ async function watch() {
 
 function onChange(message) {
   live.sequence = Math.max(live.sequence, Number(message.sequence) || 0);
-  // Several changes arrive together during an outage: one refresh for them all.
-  clearTimeout(live.timer);
-  live.timer = setTimeout(() => render(false), 250);
+  // Several changes arrive together: one refresh for them all, a quarter of a second after the first, and
+  // not within two seconds of the previous one (every open page is a reader of the API).
+  if (live.timer) return;
+  live.timer = setTimeout(() => {
+    live.timer = 0;
+    live.last = Date.now();
+    render(false);
+  }, Math.max(250, live.last + MIN_REFRESH_MS - Date.now()));
 }
 
 // ---- Views --------------------------------------------------------------------------------------------
