@@ -157,6 +157,9 @@ test('the status page follows the family outage live, from the overview to the i
 
   let incidentHref;
   await t.test('the service page shows the chart and the explanation in plain words', async () => {
+    // A country leaves NORMAL first; the worldwide series follows once the roll-ups have shown the surge there too.
+    await until('facebook disrupted worldwide', async () =>
+      ['DISRUPTED', 'OUTAGE'].includes(await row(page, 'facebook').getAttribute('data-world-level', { timeout: 1000 })), 60_000);
     // By keyboard: the first Tab reaches the skip link; a focused link opens the view, which takes the focus.
     await page.keyboard.press('Tab');
     assert.equal(await page.evaluate(() => document.activeElement?.className), 'skip');
