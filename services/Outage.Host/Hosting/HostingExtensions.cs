@@ -196,7 +196,10 @@ internal static class HostingExtensions
         public const string Ready = "ready";
     }
 
-    /// <summary>gRPC services, reflection and health on the gRPC endpoint; plain HTTP health on the HTTP/1 endpoint.</summary>
+    /// <summary>
+    /// gRPC services, reflection and health on the gRPC endpoint; on the HTTP/1 endpoint the same services as JSON,
+    /// the status page, plain HTTP health (and, in TelemetryExtensions, the metrics).
+    /// </summary>
     public static void MapOutageEndpoints(this WebApplication app)
     {
         // SIGTERM: readiness turns false first, then (after an optional drain delay for load balancers to
