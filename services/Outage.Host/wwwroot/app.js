@@ -197,9 +197,7 @@ async function serviceView(id, region) {
       <div class="columns">
         <section aria-labelledby="categories-heading">
           <h2 id="categories-heading">What is broken</h2>
-          ${e.topCategories.length ? html`<ul class="bars" id="categories">${e.topCategories.map(c => html`
-            <li><span>${c.category}</span><span class="track" aria-hidden="true"><span class="fill" style="display:block;width:${Math.round(c.share * 100)}%"></span></span><span class="num">${Math.round(c.share * 100)}%</span></li>`)}</ul>`
-            : html`<p class="muted">No recent reports.</p>`}
+          ${e.topCategories.length ? categoriesHtml(e.topCategories, 'categories') : html`<p class="muted">No recent reports.</p>`}
         </section>
         <section aria-labelledby="regions-heading">
           <h2 id="regions-heading">${region ? 'Within ' + region : 'Where'}: regions with problems</h2>
@@ -212,6 +210,12 @@ async function serviceView(id, region) {
       ${incidents.incidents.length ? html`<ul>${incidents.incidents.map(i => html`<li><a href="#/incidents/${encodeURIComponent(i.incidentId)}">${dateTime(i.detectedTime)}</a>: ${LEVEL_WORDS[level(i.peakLevel)]} in ${i.regions.map(regionName).join(', ')}${i.closedTime ? `, resolved ${dateTime(i.closedTime)}` : ', open'}</li>`)}</ul>`
         : html`<p class="muted">No incident recorded.</p>`}`,
   };
+}
+
+/** Problem categories with their shares of the reports, as labelled bars. */
+function categoriesHtml(categories, id) {
+  return html`<ul class="bars" id="${id}">${categories.map(c => html`
+    <li><span>${c.category}</span><span class="track" aria-hidden="true"><span class="fill" style="display:block;width:${Math.round(c.share * 100)}%"></span></span><span class="num">${Math.round(c.share * 100)}%</span></li>`)}</ul>`;
 }
 
 /** A 24-hour chart: reports (line) against the expected level (dashed) and its usual range, over coloured level bands. */
@@ -290,7 +294,7 @@ async function incidentView(id) {
       ${lag}
       <h2 id="timeline-heading">Timeline</h2>
       <ol class="timeline" id="timeline" aria-labelledby="timeline-heading">${events.map(ev => html`<li class="kind-${ev.kind}"><time datetime="${ev.at}">${dateTime(ev.at)}</time>${ev.text}</li>`)}</ol>
-      ${i.topCategories.length ? html`<h2>What was broken</h2><ul class="bars">${i.topCategories.map(c => html`<li><span>${c.category}</span><span class="track" aria-hidden="true"><span class="fill" style="display:block;width:${Math.round(c.share * 100)}%"></span></span><span class="num">${Math.round(c.share * 100)}%</span></li>`)}</ul>` : ''}
+      ${i.topCategories.length ? html`<h2>What was broken</h2>${categoriesHtml(i.topCategories, 'incident-categories')}` : ''}
       ${found.members.length ? html`<h2 id="members-heading">Series hit</h2>
         <table aria-labelledby="members-heading"><thead><tr><th scope="col">Service</th><th scope="col">Region</th><th scope="col">Peak</th><th scope="col">Detected</th><th scope="col">Resolved</th></tr></thead><tbody>
         ${found.members.map(m => html`<tr><th scope="row"><a href="#/services/${encodeURIComponent(m.serviceIds[0])}${m.regions[0] ? '/' + encodeURIComponent(m.regions[0]) : ''}">${names.get(m.serviceIds[0]) ?? m.serviceIds[0]}</a></th><td>${regionName(m.regions[0])}</td><td>${badge(level(m.peakLevel), !!m.recoveringTime && !m.closedTime)}</td><td>${dateTime(m.detectedTime)}</td><td>${m.closedTime ? dateTime(m.closedTime) : 'open'}</td></tr>`)}
