@@ -6,6 +6,7 @@ var root = new RootCommand("outage: crowd-sourced outage detection. Replay and s
     ReplayCommand.Create(),
     SimulateCommand.Create(),
     QualityCommand.Create(),
+    EvaluateCommand.Create(),
 };
 foreach (var command in QueryCommands.Create())
 {
