@@ -11,6 +11,13 @@ namespace Outage.Detection;
 /// alarms above <c>h</c> occur at rate <c>λ·exp(−(h−u)/β)</c>; solving for the target rate gives
 /// <c>h = u + β·ln(λ / target)</c>. A series whose model fits (Poisson-like noise) gets a lower
 /// threshold than one with heavy, bursty noise, and a cold series starts from a conservative prior.
+/// <para>Only normal buckets are observed, and a cluster whose peak reached the threshold in force (an alarm) is a
+/// censored observation: it counts towards the rate of clusters, but its excess is taken as the threshold's, however
+/// high the surge went (the censored-exponential estimate of the mean excess divides by the uncensored clusters only).
+/// So an incident cannot make the series blinder to the next one by its size: version 1 took a 400x surge's evidence
+/// at face value (up to twice the threshold) and observed every bucket of an open incident, and sat at its cap for most
+/// of a busy series' life. Leaving alarms out altogether, as SPOT (Siffer et al., KDD 2017) does, fits the tail to the
+/// peaks below the threshold only, which biases it low: on the NAB development files it raised 234 false alarms.</para>
 /// </remarks>
 public sealed class ThresholdCalibrator
 {
@@ -31,30 +38,37 @@ public sealed class ThresholdCalibrator
     private const double MaxShape = 0.5;
 
     private double _exposureMinutes;
-    private double _clusters;
-    private double _excessSum;
-    private double _excessSquares;
-    private double _clusterPeak;  // 0 when not inside a cluster
+    private double _clusters;          // every cluster, alarms too: the rate λ
+    private double _censored;          // alarm clusters among them, their excess censored at the threshold
+    private double _excessSum;         // excesses, alarms' censored at the threshold
+    private double _excessSquares;     // squares of the uncensored excesses (the tail's shape)
+    private double _uncensoredSum;     // sum of the uncensored excesses
+    private double _clusterPeak;       // 0 when not inside a cluster
+    private double _clusterThreshold;  // the threshold the open cluster reached, or 0
 
     /// <summary>Minutes of normal history seen (decayed).</summary>
     public double ExposureMinutes => _exposureMinutes;
 
     /// <summary>Records the evidence of one normal bucket.</summary>
-    /// <param name="evidence">The bucket's surge evidence (maximum over windows), in nats.</param>
+    /// <param name="evidence">The bucket's surge evidence (maximum over the tests), in nats.</param>
     /// <param name="minutes">Bucket width in minutes.</param>
-    /// <remarks>Evidence is censored at twice <paramref name="threshold"/>.</remarks>
     /// <param name="threshold">The threshold in force.</param>
     public void Observe(double evidence, double minutes, double threshold)
     {
-        evidence = Math.Min(evidence, 2 * threshold);
         var decay = Math.Exp(-minutes / MemoryMinutes);
         _exposureMinutes = _exposureMinutes * decay + minutes;
         _clusters *= decay;
+        _censored *= decay;
         _excessSum *= decay;
         _excessSquares *= decay;
+        _uncensoredSum *= decay;
         if (evidence > ExceedanceLevel)
         {
             _clusterPeak = Math.Max(_clusterPeak, evidence);
+            if (evidence >= threshold)
+            {
+                _clusterThreshold = Math.Max(_clusterThreshold, threshold);
+            }
         }
         else
         {
@@ -62,17 +76,28 @@ public sealed class ThresholdCalibrator
         }
     }
 
-    /// <summary>Ends an open cluster of exceedances (also called when the series leaves normal).</summary>
+    /// <summary>Ends an open cluster of exceedances (also when the series leaves normal: the cluster is the incident's start).</summary>
     public void CloseCluster()
     {
         if (_clusterPeak > 0)
         {
             _clusters += 1;
-            var excess = _clusterPeak - ExceedanceLevel;
-            _excessSum += excess;
-            _excessSquares += excess * excess;
-            _clusterPeak = 0;
+            if (_clusterThreshold > 0)
+            {
+                _censored += 1;
+                _excessSum += _clusterThreshold - ExceedanceLevel;
+            }
+            else
+            {
+                var excess = _clusterPeak - ExceedanceLevel;
+                _excessSum += excess;
+                _uncensoredSum += excess;
+                _excessSquares += excess * excess;
+            }
         }
+
+        _clusterPeak = 0;
+        _clusterThreshold = 0;
     }
 
     /// <summary>The evidence threshold, in nats, that yields <paramref name="alarmsPerMinute"/> false alarms.</summary>
@@ -80,11 +105,13 @@ public sealed class ThresholdCalibrator
     {
         var priorClusters = PriorClusterRatePerMinute * PriorExposureMinutes;
         var clusterRate = (_clusters + priorClusters) / (_exposureMinutes + PriorExposureMinutes);
-        var clusters = _clusters + PriorClusters;
-        var mean = (_excessSum + PriorMeanExcess * PriorClusters) / clusters;
-        var meanSquare = (_excessSquares + 2 * PriorMeanExcess * PriorMeanExcess * PriorClusters) / clusters;
-        var variance = Math.Max(meanSquare - mean * mean, 1e-9);
-        var shape = Math.Clamp(0.5 * (1 - mean * mean / variance), 0, MaxShape);
+        var uncensored = _clusters - _censored + PriorClusters;
+        var mean = (_excessSum + PriorMeanExcess * PriorClusters) / uncensored;
+        // The shape from the uncensored excesses' moments (method of moments of the generalised Pareto).
+        var uncensoredMean = (_uncensoredSum + PriorMeanExcess * PriorClusters) / uncensored;
+        var meanSquare = (_excessSquares + 2 * PriorMeanExcess * PriorMeanExcess * PriorClusters) / uncensored;
+        var variance = Math.Max(meanSquare - uncensoredMean * uncensoredMean, 1e-9);
+        var shape = Math.Clamp(0.5 * (1 - uncensoredMean * uncensoredMean / variance), 0, MaxShape);
         var scale = mean * (1 - shape);
         var periods = Math.Max(clusterRate / alarmsPerMinute, 1);
         var threshold = ExceedanceLevel + (shape < 1e-6 ? scale * Math.Log(periods) : scale / shape * (Math.Pow(periods, shape) - 1));
@@ -97,7 +124,10 @@ public sealed class ThresholdCalibrator
         writer.Write(_clusters);
         writer.Write(_excessSum);
         writer.Write(_excessSquares);
+        writer.Write(_censored);
+        writer.Write(_uncensoredSum);
         writer.Write(_clusterPeak);
+        writer.Write(_clusterThreshold);
     }
 
     internal void Read(BinaryReader reader)
@@ -106,6 +136,18 @@ public sealed class ThresholdCalibrator
         _clusters = reader.ReadDouble();
         _excessSum = reader.ReadDouble();
         _excessSquares = reader.ReadDouble();
+        _censored = reader.ReadDouble();
+        _uncensoredSum = reader.ReadDouble();
         _clusterPeak = reader.ReadDouble();
+        _clusterThreshold = reader.ReadDouble();
+    }
+
+    /// <summary>Skips a version-1 calibrator: it learned from its own alarms, so its tail is not trusted (the prior is).</summary>
+    internal static void SkipVersionOne(BinaryReader reader)
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            reader.ReadDouble();
+        }
     }
 }

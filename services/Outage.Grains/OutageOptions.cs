@@ -34,8 +34,8 @@ public sealed class SeriesOptions
     /// </summary>
     public bool DurableAcknowledgement { get; set; } = true;
 
-    /// <summary>Target false disruptions per series per 30 days.</summary>
-    public double FalseAlarmsPer30Days { get; set; } = 1.0;
+    /// <summary>Target false disruptions per series per 30 days (see <see cref="Outage.Detection.DetectorSettings.FalseAlarmsPer30Days"/>).</summary>
+    public double FalseAlarmsPer30Days { get; set; } = new Outage.Detection.DetectorSettings().FalseAlarmsPer30Days;
 
     /// <summary>
     /// Detector settings for a service with <paramref name="minDistinctReporters"/> and its own target of false

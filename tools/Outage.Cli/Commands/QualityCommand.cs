@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Outage.Detection;
+using Outage.Detection.Evaluation;
 using Outage.Detection.Quality;
 using Outage.Detection.Simulation;
 using Spectre.Console;
@@ -15,15 +16,16 @@ internal static class QualityCommand
     {
         var scenarios = new Option<string[]>("--scenario", "-s") { Description = "Scenarios to run (default: all).", AllowMultipleArgumentsPerToken = true };
         var json = new Option<string?>("--json") { Description = "Also write the figures as JSON to this file." };
+        var set = new Option<string[]>("--set") { Description = "Run with a detector setting changed: Name=value (repeatable), as for evaluate.", AllowMultipleArgumentsPerToken = true };
         var command = new Command("quality", "Run the detector over the simulated scenarios with ground truth: recall, delay to DISRUPTED, false disruptions per series per 30 days, time to recovery.")
         {
-            scenarios, json,
+            scenarios, json, set,
         };
-        command.SetAction(parse => Run(parse.GetValue(scenarios) ?? [], parse.GetValue(json)));
+        command.SetAction(parse => Run(parse.GetValue(scenarios) ?? [], parse.GetValue(json), parse.GetValue(set) ?? []));
         return command;
     }
 
-    private static int Run(string[] names, string? jsonPath)
+    private static int Run(string[] names, string? jsonPath, string[] set)
     {
         List<Scenario?> selected = names.Length == 0 ? [.. ScenarioCatalog.All] : [.. names.Select(ScenarioCatalog.Find)];
         if (selected.Any(s => s is null))
@@ -32,7 +34,17 @@ internal static class QualityCommand
             return 2;
         }
 
-        var settings = new DetectorSettings();
+        DetectorSettings settings;
+        try
+        {
+            settings = Evaluator.Apply(new DetectorSettings(), set.Select(s => s.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : ""));
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"outage quality: {e.Message}");
+            return 2;
+        }
+
         var runs = new List<ScenarioRunResult>();
         AnsiConsole.Progress().AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
