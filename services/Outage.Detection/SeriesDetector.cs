@@ -13,7 +13,7 @@ namespace Outage.Detection;
 /// and <see cref="LevelMachine"/> (the verdict).</para>
 /// <para>Learning is guarded so an outage cannot teach the series that outages are normal: while the series is not
 /// NORMAL the baseline learns at a tenth of its rate from clipped counts, and the dispersion and the threshold
-/// calibration do not learn at all; the calibration also leaves out clusters that reached the threshold.</para>
+/// calibration do not learn at all; the calibration also leaves out the cluster that raised the disruption.</para>
 /// <para>State is bounded (see <see cref="StateBytes"/>) and round-trips through <see cref="Save"/> and
 /// <see cref="Restore"/> in a versioned binary form that names no CLR type; version 1 still restores.</para>
 /// </remarks>
@@ -157,12 +157,8 @@ public sealed class SeriesDetector
         }
         else
         {
-            if (previous == DisruptionLevel.Normal)
-            {
-                // The bucket that opened the incident is an alarm: counted, censored at the threshold, then closed.
-                _calibrator.Observe(scan.MaxEvidence, minutes, threshold);
-                _calibrator.CloseCluster();
-            }
+            // The cluster that raised the disruption is not noise: it is left out of the tail model (SPOT's rule).
+            _calibrator.DiscardCluster();
 
             _baseline.Learn(bucket.Start, minutes, clipped, parent, IncidentLearningWeight);
         }

@@ -11,13 +11,12 @@ namespace Outage.Detection;
 /// alarms above <c>h</c> occur at rate <c>λ·exp(−(h−u)/β)</c>; solving for the target rate gives
 /// <c>h = u + β·ln(λ / target)</c>. A series whose model fits (Poisson-like noise) gets a lower
 /// threshold than one with heavy, bursty noise, and a cold series starts from a conservative prior.
-/// <para>Only normal buckets are observed, and a cluster whose peak reached the threshold in force (an alarm) is a
-/// censored observation: it counts towards the rate of clusters, but its excess is taken as the threshold's, however
-/// high the surge went (the censored-exponential estimate of the mean excess divides by the uncensored clusters only).
-/// So an incident cannot make the series blinder to the next one by its size: version 1 took a 400x surge's evidence
-/// at face value (up to twice the threshold) and observed every bucket of an open incident, and sat at its cap for most
-/// of a busy series' life. Leaving alarms out altogether, as SPOT (Siffer et al., KDD 2017) does, fits the tail to the
-/// peaks below the threshold only, which biases it low: on the NAB development files it raised 234 false alarms.</para>
+/// <para>Only normal buckets are observed. The cluster that raised a disruption is left out of the tail model, as SPOT
+/// (Siffer et al., KDD 2017) keeps its alarms out, so an incident cannot make the series blinder to the next one: version
+/// 1 observed every bucket of an open incident at up to twice the threshold, and sat at its cap for most of a busy series'
+/// life. A cluster that reached the threshold without raising a disruption (kept from it by the volume rules) is a
+/// censored observation: it counts towards the rate of clusters, its excess is taken as the threshold's however high it
+/// went, and the mean excess (the censored-exponential estimate) divides by the uncensored clusters only.</para>
 /// </remarks>
 public sealed class ThresholdCalibrator
 {
@@ -99,6 +98,9 @@ public sealed class ThresholdCalibrator
         _clusterPeak = 0;
         _clusterThreshold = 0;
     }
+
+    /// <summary>The series left normal: the open cluster is the start of an incident, and is left out of the tail model.</summary>
+    public void DiscardCluster() => (_clusterPeak, _clusterThreshold) = (0, 0);
 
     /// <summary>The evidence threshold, in nats, that yields <paramref name="alarmsPerMinute"/> false alarms.</summary>
     public double Threshold(double alarmsPerMinute)
