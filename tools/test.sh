@@ -19,10 +19,14 @@ fi
 # A redis-server that the package started as a service is not used by the tests (they start their own).
 
 # The status page's end-to-end test drives Debian's chromium with playwright-core (npm).
-if ! command -v chromium >/dev/null 2>&1; then
-  echo "test.sh: installing chromium and npm"
-  if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium npm >/dev/null
-  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium npm >/dev/null; fi
+# Debian's npm conflicts with a nodejs that ships its own npm (NodeSource's): ask for npm only when it is missing.
+needed=""
+command -v chromium >/dev/null 2>&1 || needed="chromium"
+command -v npm >/dev/null 2>&1 || needed="$needed npm"
+if [ -n "$needed" ]; then
+  echo "test.sh: installing $needed"
+  if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $needed >/dev/null
+  else sudo apt-get update -qq && sudo apt-get install -y -qq $needed >/dev/null; fi
 fi
 
 log=$(mktemp)
