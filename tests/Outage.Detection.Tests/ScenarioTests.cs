@@ -30,4 +30,18 @@ public class ScenarioTests
         Assert.Equal(["facebook", "instagram", "messenger", "threads"], group.Services.Order());
         Assert.Empty(report.FalseDisruptions);
     }
+
+    [Theory]
+    [InlineData("repeated-incidents")]
+    [InlineData("slow-rise")]
+    [InlineData("sparse-burst")]
+    public void TheRealDataFailureScenariosAreFoundWithoutFalseDisruptions(string name)
+    {
+        var report = new QualityReport([ScenarioRunner.Run(ScenarioCatalog.Find(name)!, new DetectorSettings())]);
+
+        var mustFind = report.Outcomes.Where(o => o.MustBeFound).ToList();
+        Assert.NotEmpty(mustFind);
+        Assert.All(mustFind, o => Assert.True(o.Found, $"{o.Truth.Incident.Name} on {o.Truth.Series} not found"));
+        Assert.Empty(report.FalseDisruptions);
+    }
 }

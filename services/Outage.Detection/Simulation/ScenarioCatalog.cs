@@ -12,6 +12,7 @@ public static class ScenarioCatalog
     public static IReadOnlyList<Scenario> All { get; } =
     [
         FamilyOutage(), LoginOutage(), Blip(), SlowRamp(), SparseRegion(), ColdStart(), CarrierOutage(), ModestSurges(), Quiet(),
+        RepeatedIncidents(), SlowRise(), SparseBurst(),
     ];
 
     /// <summary>Finds a scenario by name (case-insensitive), or null.</summary>
@@ -118,4 +119,26 @@ public static class ScenarioCatalog
         return new Scenario("quiet", "60 days of normal traffic on every series after 14 days of warm-up: the false-alarm rate.",
             start, TimeSpan.FromDays(74), World(), [], 4242, start.AddDays(14));
     }
+
+    // The failures NAB's real data showed in the version-1 engine, one scenario each.
+
+    private static Scenario RepeatedIncidents() => Make("repeated-incidents",
+        "Facebook in Germany has a 20x outage every other day for a week, then a 4x one: earlier incidents must not blind the series to the next.",
+        Utc(2024, 10, 15),
+        [
+            new("20x, day 1", ["facebook"], ["DE"], Utc(2024, 10, 9, 12, 0), TimeSpan.FromMinutes(30), 20, TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(5)),
+            new("20x, day 3", ["facebook"], ["DE"], Utc(2024, 10, 11, 15, 0), TimeSpan.FromMinutes(30), 20, TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(5)),
+            new("20x, day 5", ["facebook"], ["DE"], Utc(2024, 10, 13, 18, 0), TimeSpan.FromMinutes(30), 20, TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(5)),
+            new("4x after the others", ["facebook"], ["DE"], Utc(2024, 10, 15, 16, 0), TimeSpan.FromMinutes(40), 4, TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(5)),
+        ]);
+
+    private static Scenario SlowRise() => Make("slow-rise",
+        "WhatsApp in Germany rises slowly to four times its usual volume over six hours, holds two, then recovers.",
+        Utc(2024, 11, 5),
+        [new("slow 4x rise", ["whatsapp"], ["DE"], Utc(2024, 11, 5, 6, 0), TimeSpan.FromHours(9), 4, TimeSpan.FromHours(6), TimeSpan.FromMinutes(60))]);
+
+    private static Scenario SparseBurst() => Make("sparse-burst",
+        "Threads in Germany (a report every five minutes, zeros in most minutes) rises to twenty times that over six hours.",
+        Utc(2024, 12, 3),
+        [new("sparse 20x rise", ["threads"], ["DE"], Utc(2024, 12, 3, 4, 0), TimeSpan.FromHours(7), 20, TimeSpan.FromHours(6), TimeSpan.FromMinutes(30))]);
 }
