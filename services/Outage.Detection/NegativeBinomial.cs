@@ -50,7 +50,8 @@ public static class NegativeBinomial
     {
         var bound = SurgeEvidence(observed, expected, dispersion);
         var x = Math.Ceiling(observed);
-        if (bound <= 0 || x > ExactTailLimit)
+        // Below a nat the bound is far from any threshold (the calibrator's exceedances start at 4): not worth the sum.
+        if (bound <= 1 || x > ExactTailLimit)
         {
             return bound;
         }

@@ -148,7 +148,9 @@ public sealed class SeriesDetector
         if (_levels.Level == DisruptionLevel.Normal && previous == DisruptionLevel.Normal)
         {
             var young = history < _settings.ColdStartDuration.TotalMinutes;
-            _calibrator.Observe(scan.MaxEvidence, minutes, threshold);
+            // Only evidence that could have raised an alarm is the tail an alarm rate is calibrated on: on a sparse
+            // series, bursts of three reports give strong evidence that the volume rules never let through.
+            _calibrator.Observe(scan.EligibleEvidence, minutes, threshold);
             LearnDispersion(young);
             // A young series learns its level from what it sees, unclipped: clipped against the prior, a busy new
             // series' baseline would rise a few reports a minute at a time, and the series would be taken for an
@@ -191,7 +193,7 @@ public sealed class SeriesDetector
     {
         double observed = 0, expected = 0, reporters = 0;
         double windowObserved = 0, windowExpected = 0, windowReporters = 0;
-        double maxEvidence = 0, bestRatio = 0, bestEvidence = 0;
+        double maxEvidence = 0, eligibleEvidence = 0, bestRatio = 0, bestEvidence = 0;
         var onsetBuckets = 0;
         var next = 0;
         var reach = Math.Max(_windows[^1], _explanationBuckets);
@@ -222,7 +224,13 @@ public sealed class SeriesDetector
             {
                 var evidence = NegativeBinomial.TailEvidence(observed, expected, _dispersion.Dispersion(next, history));
                 maxEvidence = Math.Max(maxEvidence, evidence);
-                if (evidence >= threshold && Significant(observed, expected, reporters) && (!young || observed >= coldStartMinimum * k))
+                var eligible = Significant(observed, expected, reporters) && (!young || observed >= coldStartMinimum * k);
+                if (eligible)
+                {
+                    eligibleEvidence = Math.Max(eligibleEvidence, evidence);
+                }
+
+                if (eligible && evidence >= threshold)
                 {
                     bestRatio = Math.Max(bestRatio, observed / expected);
                     if (evidence > bestEvidence)
@@ -239,7 +247,13 @@ public sealed class SeriesDetector
         // The slow test: never while young (a young series is judged on sheer volume alone).
         var cusum = _cusum.Statistic;
         maxEvidence = Math.Max(maxEvidence, cusum);
-        if (!young && cusum >= threshold && Significant(_cusum.RunObserved, _cusum.RunExpected, _cusum.RunReporters))
+        var cusumEligible = !young && Significant(_cusum.RunObserved, _cusum.RunExpected, _cusum.RunReporters);
+        if (cusumEligible)
+        {
+            eligibleEvidence = Math.Max(eligibleEvidence, cusum);
+        }
+
+        if (cusumEligible && cusum >= threshold)
         {
             bestRatio = Math.Max(bestRatio, _cusum.RunObserved / _cusum.RunExpected);
             if (cusum > bestEvidence)
@@ -250,7 +264,7 @@ public sealed class SeriesDetector
 
         var triggered = bestRatio > 0;
         DateTimeOffset? onset = triggered ? bucketStart - (onsetBuckets - 1) * _settings.BucketWidth : null;
-        return new SurgeScan(maxEvidence, triggered, _levels.ForRatio(bestRatio), onset, windowObserved, windowExpected, windowReporters);
+        return new SurgeScan(maxEvidence, eligibleEvidence, triggered, _levels.ForRatio(bestRatio), onset, windowObserved, windowExpected, windowReporters);
     }
 
     /// <summary>The volume rules: that many more devices than usual, and that many more reports.</summary>
