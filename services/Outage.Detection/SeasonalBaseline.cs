@@ -126,6 +126,19 @@ public sealed class SeasonalBaseline
         }
     }
 
+    /// <summary>
+    /// Raises a young baseline's overall level to <paramref name="ratePerMinute"/> when that is more than it has learned:
+    /// what the children it is rolled up from expect together. A worldwide series born from its countries' roll-ups then
+    /// knows their level from its first bucket instead of taking their sum for a surge over nothing.
+    /// </summary>
+    public void AdoptYoungLevel(double ratePerMinute)
+    {
+        if (ratePerMinute > _overallRate && double.IsFinite(ratePerMinute))
+        {
+            _overallRate = ratePerMinute;
+        }
+    }
+
     /// <summary>Accepts <paramref name="ratePerMinute"/> as the new normal level and relearns the daily shape around it.</summary>
     /// <remarks>Used when a series has stayed away from its old baseline so long that the old baseline is wrong (a level shift, not an outage).</remarks>
     public void Rebase(double ratePerMinute)

@@ -68,6 +68,21 @@ public sealed class SeriesDetector
         _ring.Bytes + _dispersion.Bytes + 24 + 4 * _windows.Length + _categories.Bytes
         + 400 /* baseline */ + 72 /* calibrator */ + SurgeCusum.Bytes + LevelMachine.Bytes + 120 /* fields and object headers */;
 
+    /// <summary>True while the series has less history than <see cref="DetectorSettings.ColdStartDuration"/>.</summary>
+    public bool IsYoung => _baseline.HistoryMinutes < _settings.ColdStartDuration.TotalMinutes;
+
+    /// <summary>
+    /// Tells a young series what the series rolled up into it expect together, per minute: its baseline starts from that
+    /// level rather than from nothing (ignored once the series has its own history).
+    /// </summary>
+    public void AdoptChildrenExpectation(double ratePerMinute)
+    {
+        if (IsYoung)
+        {
+            _baseline.AdoptYoungLevel(ratePerMinute);
+        }
+    }
+
     /// <summary>Assesses the next bucket and learns from it.</summary>
     /// <param name="bucket">The bucket; its start must be later than the previous bucket's.</param>
     /// <param name="parent">The parent series' expectation and count for this bucket, for sparse series.</param>
@@ -224,13 +239,17 @@ public sealed class SeriesDetector
             {
                 var evidence = NegativeBinomial.TailEvidence(observed, expected, _dispersion.Dispersion(next, history));
                 maxEvidence = Math.Max(maxEvidence, evidence);
-                var eligible = Significant(observed, expected, reporters) && (!young || observed >= coldStartMinimum * k);
+                // A young series leaves NORMAL on sheer volume only: that many reports a minute, and an outage's ratio
+                // over whatever level it knows (its own first minutes, or its children's expectations).
+                var eligible = Significant(observed, expected, reporters)
+                    && (!young || (observed >= coldStartMinimum * k && observed >= _settings.OutageRatio * expected));
                 if (eligible)
                 {
                     eligibleEvidence = Math.Max(eligibleEvidence, evidence);
                 }
 
-                if (eligible && evidence >= threshold)
+                // While young the evidence means little (its expectation is a guess): the volume rule alone decides.
+                if (eligible && (young || evidence >= threshold))
                 {
                     bestRatio = Math.Max(bestRatio, observed / expected);
                     if (evidence > bestEvidence)

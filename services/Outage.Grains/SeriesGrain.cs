@@ -36,6 +36,7 @@ public sealed partial class SeriesGrain(
     private IStatusFeedGrain _feed = null!;
     private IIncidentLogGrain _incidentLog = null!;
     private SeriesDetector _detector = null!;
+    private readonly Dictionary<string, double> _childExpectations = new(StringComparer.Ordinal); // while young only
     private ServiceDefinition _service = null!;
     private IncidentTracker _tracker = null!;
     private SeriesStatusView _live = null!;
@@ -140,6 +141,13 @@ public sealed partial class SeriesGrain(
     public async Task AddRollupsAsync(string child, RollupDelta[] deltas)
     {
         await CloseBucketsUntilAsync(time.GetUtcNow());
+        if (_detector.IsYoung && deltas.Length > 0 && deltas[^1].ChildExpectedPerMinute > 0)
+        {
+            // A new parent knows its children's level from their first roll-up, not from its own first lumps of them.
+            _childExpectations[child] = deltas[^1].ChildExpectedPerMinute;
+            _detector.AdoptChildrenExpectation(_childExpectations.Values.Sum());
+        }
+
         if (state.State.DecideRollup(child, deltas) is not { } change)
         {
             return; // resent after a lost answer: already counted
@@ -268,6 +276,8 @@ public sealed partial class SeriesGrain(
         }
 
         var deltas = outbox.ToArray();
+        var minutes = _options.BucketWidth.TotalMinutes;
+        deltas[^1] = deltas[^1] with { ChildExpectedPerMinute = _detector.Baseline.Expected(state.State.OpenStart, minutes) / minutes };
         await _parent.AddRollupsAsync(this.GetPrimaryKeyString(), deltas);
         // Nothing else runs in this activation meanwhile (no reentrancy): the outbox still starts with these.
         outbox.RemoveRange(0, deltas.Length);

@@ -72,4 +72,33 @@ public class BaselineTests
         Assert.All(assessments, a => Assert.Equal(DisruptionLevel.Normal, a.Level));
         Assert.InRange(detector.Baseline.Expected(TestSeries.Start.AddMinutes(120), 1), 1.5, 6);
     }
+
+    /// <summary>
+    /// A worldwide series is born from its countries' roll-ups, which arrive in lumps (several minutes of reports at once
+    /// under a demonstration clock): 400 reports in its first bucket, where its countries expect 60 a minute together, are
+    /// their ordinary volume, not an outage. Told their expectation, it is not taken for one (untold, it was); 2,000 in
+    /// a minute still are.
+    /// </summary>
+    [Theory]
+    [InlineData(true, 400, DisruptionLevel.Normal)]
+    [InlineData(true, 2000, DisruptionLevel.Outage)]
+    [InlineData(false, 400, DisruptionLevel.Outage)]
+    public void ANewParentStartsFromItsChildrensExpectation(bool told, int lump, DisruptionLevel expected)
+    {
+        var detector = new SeriesDetector(Settings);
+        var worst = DisruptionLevel.Normal;
+        for (var minute = 0; minute < 8; minute++)
+        {
+            if (told)
+            {
+                detector.AdoptChildrenExpectation(60);
+            }
+
+            var count = minute == 0 ? lump : minute % 4 == 0 ? 240 : 0;
+            var level = detector.Step(new BucketObservation(TestSeries.Start.AddHours(18).AddMinutes(minute), count, count)).Level;
+            worst = level > worst ? level : worst;
+        }
+
+        Assert.Equal(expected, worst);
+    }
 }
