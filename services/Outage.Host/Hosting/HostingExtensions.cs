@@ -164,15 +164,12 @@ internal static class HostingExtensions
             Google.Rpc.BadRequest.Descriptor, Google.Rpc.RetryInfo.Descriptor));
         // Embedded ingest is CPU-bound: at most 4 intake calls per core run at once, the rest wait their turn
         // without using the CPU, so that status queries (GetStatus, Watch) are answered promptly during a flood.
-        // With Redis a call mostly waits for its journal appends, so many more run at once.
+        // With Redis a call mostly waits for its journal appends, so many more run at once. The permit is taken
+        // after the request is read (see IngestConcurrencyInterceptor: taken before, it deadlocks HTTP/2).
         var perCore = builder.Configuration.GetConnectionString("Redis") is null ? 4 : 64;
         var ingestConcurrency = builder.Configuration.GetValue("Outage:Intake:MaxConcurrentCalls", perCore * Environment.ProcessorCount);
-        services.AddRateLimiter(o => Microsoft.AspNetCore.RateLimiting.RateLimiterOptionsExtensions.AddConcurrencyLimiter(o, IngestLimiter, l =>
-        {
-            l.PermitLimit = ingestConcurrency;
-            l.QueueLimit = int.MaxValue;
-            l.QueueProcessingOrder = System.Threading.RateLimiting.QueueProcessingOrder.OldestFirst;
-        }));
+        services.AddSingleton(new IngestConcurrency(ingestConcurrency));
+        grpc.AddServiceOptions<ReportIntakeGrpcService>(o => o.Interceptors.Add<IngestConcurrencyInterceptor>());
         services.AddSingleton<ReadinessCheck>();
         services.AddGrpcHealthChecks()
             .AddCheck("self", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy(), [HealthTags.Live])
@@ -185,9 +182,6 @@ internal static class HostingExtensions
             o.Services.Map(HealthTags.Ready, r => r.Tags.Contains(HealthTags.Ready));
         });
     }
-
-    /// <summary>The rate-limiter policy that bounds concurrent intake calls.</summary>
-    private const string IngestLimiter = "ingest";
 
     /// <summary>Health check tags, also the grpc.health.v1 service names of the probes.</summary>
     public static class HealthTags
@@ -218,8 +212,7 @@ internal static class HostingExtensions
 
         app.UseAuthentication();
         app.UseAuthorization();
-        app.UseRateLimiter();
-        app.MapGrpcService<ReportIntakeGrpcService>().RequireRateLimiting(IngestLimiter).RequireAuthorization(Security.Scopes.ReportsWrite);
+        app.MapGrpcService<ReportIntakeGrpcService>().RequireAuthorization(Security.Scopes.ReportsWrite);
         app.MapGrpcService<StatusQueryGrpcService>().RequireAuthorization(Security.Scopes.StatusRead);
         app.MapGrpcService<AdminGrpcService>().RequireAuthorization(Security.Scopes.Admin);
         app.MapGrpcHealthChecksService();
