@@ -160,7 +160,10 @@ public sealed partial class WatchHub(IGrainFactory grains, OutageMetrics metrics
                     {
                         // A stream that cannot keep up is ended; its client reconnects with its last sequence.
                         subscriber.Writer.TryComplete(new InvalidOperationException("watch stream fell too far behind"));
-                        _subscribers.TryRemove(subscriber, out _);
+                        if (_subscribers.TryRemove(subscriber, out _))
+                        {
+                            metrics.WatchSubscribersChanged(-1); // whoever removes it counts it out, once
+                        }
                     }
                 }
             }
