@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.CommandLine;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -17,13 +18,18 @@ internal static class ServiceClient
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("OUTAGE_SERVER") ?? DefaultServer,
     };
 
-    public static GrpcChannel Channel(string server) => GrpcChannel.ForAddress(server, new GrpcChannelOptions { MaxReceiveMessageSize = 64 * 1024 * 1024 });
+    // One channel per address for the whole command (a channel is a connection pool, meant to be shared), disposed when
+    // the command's call is done (see Run).
+    private static readonly ConcurrentDictionary<string, GrpcChannel> Channels = new(StringComparer.Ordinal);
+
+    public static GrpcChannel Channel(string server) =>
+        Channels.GetOrAdd(server, static address => GrpcChannel.ForAddress(address, new GrpcChannelOptions { MaxReceiveMessageSize = 64 * 1024 * 1024 }));
 
     public static StatusQueryService.StatusQueryServiceClient Query(string server) => new(Channel(server));
 
     public static ReportIntakeService.ReportIntakeServiceClient Intake(string server) => new(Channel(server));
 
-    /// <summary>Runs a call and turns gRPC failures into one readable line and exit code 1.</summary>
+    /// <summary>Runs a call and turns gRPC failures into one readable line and exit code 1; then closes the channels.</summary>
     public static async Task<int> Run(string server, Func<Task> action)
     {
         try
@@ -40,6 +46,16 @@ internal static class ServiceClient
         {
             Console.Error.WriteLine($"outage: {e.StatusCode}: {e.Status.Detail}");
             return 1;
+        }
+        finally
+        {
+            foreach (var address in Channels.Keys)
+            {
+                if (Channels.TryRemove(address, out var channel))
+                {
+                    channel.Dispose();
+                }
+            }
         }
     }
 }
