@@ -71,7 +71,8 @@ public sealed record DetectorSettings
     /// <summary>
     /// Until it has <see cref="ColdStartDuration"/> of history, a series leaves NORMAL only on sheer volume:
     /// at least this many reports per minute in the triggering window (2,000 reports in 10 seconds are an
-    /// outage on any new series; 60 a minute on a new busy series are not).
+    /// outage on any new series; 60 a minute on a new busy series are not), and at least <see cref="OutageRatio"/> times
+    /// the level it knows (its own first minutes, or what the series rolled up into it expect).
     /// </summary>
     public double ColdStartMinReportsPerMinute { get; init; } = 300;
 
