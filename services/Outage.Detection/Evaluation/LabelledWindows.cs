@@ -78,17 +78,20 @@ public sealed class LabelledWindows
     /// The windows of a data file: the entry whose key is the file's path relative to the data folder, or failing that
     /// the one entry whose key ends with the file's name; null when the file has no entry.
     /// </summary>
-    public IReadOnlyList<LabelledWindow>? For(string relativePath)
+    public IReadOnlyList<LabelledWindow>? For(string relativePath) => Find(relativePath)?.Windows;
+
+    /// <summary>As <see cref="For"/>, with the key of the entry that matched (the name NAB reports the file by).</summary>
+    public (string Key, IReadOnlyList<LabelledWindow> Windows)? Find(string relativePath)
     {
         var key = relativePath.Replace('\\', '/');
         if (_byKey.TryGetValue(key, out var windows))
         {
-            return windows;
+            return (key, windows);
         }
 
         var name = Path.GetFileName(key);
         var matches = _byKey.Where(e => e.Key.EndsWith("/" + name, StringComparison.Ordinal) || e.Key == name).ToList();
-        return matches.Count == 1 ? matches[0].Value : null;
+        return matches.Count == 1 ? (matches[0].Key, matches[0].Value) : null;
     }
 
     private static JsonDocument Parse(string path)

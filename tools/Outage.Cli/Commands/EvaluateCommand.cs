@@ -102,10 +102,9 @@ internal static class EvaluateCommand
         var series = new List<LabelledSeries>();
         foreach (var (path, name) in files)
         {
-            if (labels.For(name) is { } windows)
+            if (labels.Find(name) is { } match)
             {
-                var key = labels.Keys.FirstOrDefault(k => k == name.Replace('\\', '/')) ?? labels.Keys.Single(k => k.EndsWith("/" + Path.GetFileName(name), StringComparison.Ordinal) || k == Path.GetFileName(name));
-                series.Add(new LabelledSeries(key, CountCsv.Read(path), windows));
+                series.Add(new LabelledSeries(match.Key, CountCsv.Read(path), match.Windows));
             }
         }
 
