@@ -145,7 +145,7 @@ public sealed class SeriesDetector
             _cusum.Add(Math.Min(bucket.Count, bucket.DistinctReporters), expected, bucket.DistinctReporters, bucketDispersion, _settings.CusumShift);
         }
 
-        var threshold = _calibrator.Threshold(_alarmsPerMinute);
+        var threshold = _calibrator.Threshold(_alarmsPerMinute, _settings.MaxThreshold);
         var scan = Scan(bucket.Start, threshold, history);
         var previous = _levels.Level;
         switch (_levels.Update(bucket.Start, scan))
@@ -174,8 +174,12 @@ public sealed class SeriesDetector
         }
         else
         {
-            // The cluster that raised the disruption is not noise: it is left out of the tail model (SPOT's rule).
-            _calibrator.DiscardCluster();
+            // The cluster that raised the disruption counts as one censored cluster (it reached the threshold); its peak and
+            // the rest of the incident stay out of the tail model (SPOT's rule).
+            if (previous == DisruptionLevel.Normal)
+            {
+                _calibrator.CloseAlarm(threshold);
+            }
 
             _baseline.Learn(bucket.Start, minutes, clipped, parent, IncidentLearningWeight);
         }

@@ -11,12 +11,16 @@ namespace Outage.Detection;
 /// alarms above <c>h</c> occur at rate <c>λ·exp(−(h−u)/β)</c>; solving for the target rate gives
 /// <c>h = u + β·ln(λ / target)</c>. A series whose model fits (Poisson-like noise) gets a lower
 /// threshold than one with heavy, bursty noise, and a cold series starts from a conservative prior.
-/// <para>Only normal buckets are observed. The cluster that raised a disruption is left out of the tail model, as SPOT
-/// (Siffer et al., KDD 2017) keeps its alarms out, so an incident cannot make the series blinder to the next one: version
-/// 1 observed every bucket of an open incident at up to twice the threshold, and sat at its cap for most of a busy series'
-/// life. A cluster that reached the threshold without raising a disruption (kept from it by the volume rules) is a
+/// <para>Only normal buckets are observed, and no peak that raised a disruption enters the tail model: as SPOT (Siffer et
+/// al., KDD 2017) keeps its alarms out, an incident cannot teach the series that its peaks are normal (version 1 observed
+/// every bucket of an open incident at up to twice the threshold, and sat at its cap for most of a busy series' life).
+/// Every cluster that reached the threshold, whether it raised a disruption or was kept from one by the volume rules, is a
 /// censored observation: it counts towards the rate of clusters, its excess is taken as the threshold's however high it
-/// went, and the mean excess (the censored-exponential estimate) divides by the uncensored clusters only.</para>
+/// went, and the mean excess (the censored-exponential estimate) divides by the uncensored clusters only. So alarms that
+/// come far more often than the target rate say the tail is heavier than the model thought, and the threshold rises
+/// (a series with a 50x spike every other day learns that such spikes are its weather), while one incident moves it
+/// little and its peak not at all. Without the censored alarms the calibration was bistable: a threshold that happened to
+/// sit low kept every spike out of the model as an alarm and stayed low, crying wolf for ever.</para>
 /// </remarks>
 public sealed class ThresholdCalibrator
 {
@@ -25,9 +29,6 @@ public sealed class ThresholdCalibrator
 
     /// <summary>Lowest threshold ever used, in nats (p ≈ 3e-4 per window).</summary>
     public const double MinThreshold = 8.0;
-
-    /// <summary>Highest threshold ever used, in nats.</summary>
-    public const double MaxThreshold = 60.0;
 
     private const double MemoryMinutes = 30 * 1440;
     private const double PriorExposureMinutes = 2 * 1440;
@@ -99,11 +100,20 @@ public sealed class ThresholdCalibrator
         _clusterThreshold = 0;
     }
 
-    /// <summary>The series left normal: the open cluster is the start of an incident, and is left out of the tail model.</summary>
-    public void DiscardCluster() => (_clusterPeak, _clusterThreshold) = (0, 0);
 
-    /// <summary>The evidence threshold, in nats, that yields <paramref name="alarmsPerMinute"/> false alarms.</summary>
-    public double Threshold(double alarmsPerMinute)
+    /// <summary>
+    /// The series raised a disruption at <paramref name="threshold"/>: the open cluster (the incident's start) closes as a
+    /// censored observation, known only to have reached the threshold. Its peak stays out of the tail model.
+    /// </summary>
+    public void CloseAlarm(double threshold)
+    {
+        _clusterPeak = Math.Max(_clusterPeak, threshold);
+        _clusterThreshold = Math.Max(_clusterThreshold, threshold);
+        CloseCluster();
+    }
+
+    /// <summary>The evidence threshold, in nats, that yields <paramref name="alarmsPerMinute"/> false alarms, at most <paramref name="maxThreshold"/>.</summary>
+    public double Threshold(double alarmsPerMinute, double maxThreshold)
     {
         var priorClusters = PriorClusterRatePerMinute * PriorExposureMinutes;
         var clusterRate = (_clusters + priorClusters) / (_exposureMinutes + PriorExposureMinutes);
@@ -117,7 +127,7 @@ public sealed class ThresholdCalibrator
         var scale = mean * (1 - shape);
         var periods = Math.Max(clusterRate / alarmsPerMinute, 1);
         var threshold = ExceedanceLevel + (shape < 1e-6 ? scale * Math.Log(periods) : scale / shape * (Math.Pow(periods, shape) - 1));
-        return Math.Clamp(threshold, MinThreshold, MaxThreshold);
+        return Math.Clamp(threshold, MinThreshold, maxThreshold);
     }
 
     internal void Write(BinaryWriter writer)

@@ -35,13 +35,14 @@ public class ScenarioTests
     [InlineData("repeated-incidents")]
     [InlineData("slow-rise")]
     [InlineData("sparse-burst")]
-    public void TheRealDataFailureScenariosAreFoundWithoutFalseDisruptions(string name)
+    public void TheRealDataFailureScenariosAreFoundWithinTheFalseAlarmGoal(string name)
     {
         var report = new QualityReport([ScenarioRunner.Run(ScenarioCatalog.Find(name)!, new DetectorSettings())]);
 
         var mustFind = report.Outcomes.Where(o => o.MustBeFound).ToList();
         Assert.NotEmpty(mustFind);
         Assert.All(mustFind, o => Assert.True(o.Found, $"{o.Truth.Incident.Name} on {o.Truth.Series} not found"));
-        Assert.Empty(report.FalseDisruptions);
+        // The suite's goal: at most one false disruption per series per 30 days (the calibration targets a quarter of one).
+        Assert.True(report.FalseDisruptionsPer30Days <= 1, $"{report.FalseDisruptions.Count} false disruptions in {report.NormalSeriesDays:0} series-days");
     }
 }

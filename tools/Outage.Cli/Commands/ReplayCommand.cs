@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Outage.Detection;
+using Outage.Detection.Evaluation;
 using Outage.Detection.Replay;
 using Spectre.Console;
 
@@ -15,14 +16,24 @@ internal static class ReplayCommand
         var output = new Option<string>("--output", "-o") { Description = "Output file (for one input file) or folder.", Required = true };
         var bucket = new Option<double?>("--bucket-minutes") { Description = "Bucket width in minutes (default: inferred from the first rows)." };
         var minReporters = new Option<int?>("--min-reporters") { Description = "Distinct reporters above the usual number needed to leave NORMAL (default 10; in replay each count is one reporter)." };
-        var falseAlarms = new Option<double?>("--false-alarms-per-30d") { Description = "Target false disruptions per series per 30 days that thresholds are calibrated to (default 1)." };
+        var falseAlarms = new Option<double?>("--false-alarms-per-30d") { Description = "Target false disruptions per series per 30 days that thresholds are calibrated to (default: the detector's, 0.01)." };
+        var set = new Option<string[]>("--set") { Description = "Replay with a detector setting changed: Name=value (repeatable), as for evaluate.", AllowMultipleArgumentsPerToken = true };
         var command = new Command("replay", "Replay recorded counts through the detector and write timestamp,value,anomaly_score (1 where a disruption starts) plus the level and figures.")
         {
-            input, output, bucket, minReporters, falseAlarms,
+            input, output, bucket, minReporters, falseAlarms, set,
         };
         command.SetAction(parse =>
         {
-            var settings = new DetectorSettings();
+            DetectorSettings settings;
+            try
+            {
+                settings = Evaluator.Apply(new DetectorSettings(), (parse.GetValue(set) ?? []).Select(s => s.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : ""));
+            }
+            catch (ArgumentException e)
+            {
+                return Fail(e.Message);
+            }
+
             if (parse.GetValue(minReporters) is { } reporters)
             {
                 settings = settings with { MinDistinctReporters = reporters };
