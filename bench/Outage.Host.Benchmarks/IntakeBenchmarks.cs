@@ -1,3 +1,4 @@
+using Outage.Detection;
 using System.Reflection;
 using BenchmarkDotNet.Attributes;
 using Google.Protobuf.WellKnownTypes;
@@ -55,7 +56,7 @@ public class IntakeBenchmarks
         await Task.WhenAll(outcomes);
     }
 
-    private static readonly string[] SeriesKeys = Enumerable.Range(0, 10).Select(i => $"facebook/US-{i}").ToArray();
+    private static readonly SeriesKey[] SeriesKeys = Enumerable.Range(0, 10).Select(i => new SeriesKey("facebook", $"US-{i}")).ToArray();
 }
 
 /// <summary>An <see cref="IGrainFactory"/> whose series grains accept every report at once.</summary>

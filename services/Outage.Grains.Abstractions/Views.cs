@@ -74,17 +74,20 @@ public sealed record SeriesStatusView
     /// <summary>Observed over expected.</summary>
     public double Ratio => Expected > 0 ? Observed / Expected : 0;
 
+    /// <summary>The series this status is of.</summary>
+    public SeriesKey Series => new(ServiceId, Region);
+
     /// <summary>A NORMAL status for a series nobody has reported on.</summary>
-    public static SeriesStatusView Quiet(string serviceId, string region, DateTimeOffset at) =>
-        new() { ServiceId = serviceId, Region = region, Level = DisruptionLevel.Normal, AssessedAt = at, Window = TimeSpan.FromMinutes(15) };
+    public static SeriesStatusView Quiet(SeriesKey series, DateTimeOffset at) =>
+        new() { ServiceId = series.ServiceId, Region = series.Region, Level = DisruptionLevel.Normal, AssessedAt = at, Window = TimeSpan.FromMinutes(15) };
 
     /// <summary>The status behind a detector assessment.</summary>
-    public static SeriesStatusView From(string serviceId, string region, SeriesAssessment a, string incidentId)
+    public static SeriesStatusView From(SeriesKey series, SeriesAssessment a, string incidentId)
     {
         var e = a.Explanation;
         return new SeriesStatusView
         {
-            ServiceId = serviceId, Region = region, Level = a.Level, Observed = e.Observed, Expected = e.Expected,
+            ServiceId = series.ServiceId, Region = series.Region, Level = a.Level, Observed = e.Observed, Expected = e.Expected,
             Evidence = e.Evidence, Threshold = e.Threshold, DistinctReporters = e.DistinctReporters, Since = e.Since,
             TopCategories = e.TopCategories.Select(c => new CategoryShareView(c.Category, c.Share)).ToArray(),
             Recovering = e.Recovering, AssessedAt = a.At, IncidentId = incidentId, Window = e.Window,

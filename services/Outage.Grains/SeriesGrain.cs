@@ -28,9 +28,8 @@ public sealed partial class SeriesGrain(
     private readonly SeriesOptions _options = options.Value;
     private readonly string _activation = Guid.NewGuid().ToString("N");
     private bool _journaling;
-    private string _serviceId = "";
-    private string _region = "";
-    private string? _parentKey;
+    private SeriesKey _series;
+    private SeriesKey? _parentKey;
     // References resolved once per activation: GetGrain looks the interface's attributes up by reflection each time.
     private ISeriesGrain? _parent;
     private IStatusFeedGrain _feed = null!;
@@ -51,18 +50,14 @@ public sealed partial class SeriesGrain(
     /// <summary>Fewer new reports than this cannot raise a level (the detector wants more excess and reporters): no preview for them.</summary>
     private const int MinPreviewGrowth = 4;
 
-    /// <summary>The grain key of a series.</summary>
-    public static string Key(string serviceId, string region) => region.Length == 0 ? serviceId : $"{serviceId}/{region}";
-
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var key = this.GetPrimaryKeyString();
-        var slash = key.IndexOf('/');
-        (_serviceId, _region) = slash < 0 ? (key, Regions.World) : (key[..slash], key[(slash + 1)..]);
-        var service = catalog.Find(_serviceId) ?? throw new InvalidOperationException($"Unknown service '{_serviceId}'.");
-        _parentKey = Regions.Parent(_region) is { } parent ? Key(_serviceId, parent) : null;
-        _parent = _parentKey is null ? null : GrainFactory.GetGrain<ISeriesGrain>(_parentKey);
+        _series = SeriesKey.Parse(key);
+        var service = catalog.Find(_series.ServiceId) ?? throw new InvalidOperationException($"Unknown service '{_series.ServiceId}'.");
+        _parentKey = Regions.Parent(_series.Region) is { } parent ? _series with { Region = parent } : null;
+        _parent = _parentKey is { } p ? GrainFactory.GetSeries(p) : null;
         _feed = GrainFactory.GetGrain<IStatusFeedGrain>(0);
         _incidentLog = GrainFactory.GetGrain<IIncidentLogGrain>(0);
         _journaling = _options.DurableAcknowledgement && journal.IsDurable;
@@ -86,14 +81,14 @@ public sealed partial class SeriesGrain(
             s.PendingRollup = null;
         }
 
-        _tracker = new IncidentTracker(new SeriesKey(_serviceId, _region), service.Owner, s.Incident is { } i ? ToSeriesIncident(i) : null);
+        _tracker = new IncidentTracker(_series, service.Owner, s.Incident is { } i ? ToSeriesIncident(i) : null);
         var now = time.GetUtcNow();
         if (s.OpenStart == default)
         {
             s.OpenStart = BucketStart(now);
         }
 
-        _live = SeriesStatusView.Quiet(_serviceId, _region, now);
+        _live = SeriesStatusView.Quiet(_series, now);
         _published = (_detector.Level, false, s.Incident?.Id ?? "");
         metrics.SeriesActivated(_published.Level, s.Incident is not null);
         foreach (var change in unsaved)
@@ -240,7 +235,7 @@ public sealed partial class SeriesGrain(
         }
 
         // The level is the last closed bucket's (or a raised preview's); the figures include the open bucket.
-        var preview = SeriesStatusView.From(_serviceId, _region, _detector.Preview(OpenBucket(), null), _live.IncidentId);
+        var preview = SeriesStatusView.From(_series, _detector.Preview(OpenBucket(), null), _live.IncidentId);
         return _live with
         {
             Observed = preview.Observed, Expected = preview.Expected, DistinctReporters = preview.DistinctReporters,
@@ -332,7 +327,7 @@ public sealed partial class SeriesGrain(
     /// </summary>
     private void FollowCatalog()
     {
-        if (catalog.Find(_serviceId) is not { } current || ReferenceEquals(current, _service))
+        if (catalog.Find(_series.ServiceId) is not { } current || ReferenceEquals(current, _service))
         {
             return; // a removed service's series keep their settings until they go idle
         }
@@ -454,7 +449,7 @@ public sealed partial class SeriesGrain(
 
     private async Task PublishAsync(SeriesAssessment assessment, string incidentId)
     {
-        _live = SeriesStatusView.From(_serviceId, _region, assessment, incidentId);
+        _live = SeriesStatusView.From(_series, assessment, incidentId);
         var current = (_live.Level, _live.Recovering, incidentId);
         // A change is a new level, or, while disrupted, the recovering flag or the incident changing.
         var changed = current.Level != _published.Level

@@ -32,7 +32,7 @@ public sealed class StatusFeedGrain(
     /// <inheritdoc />
     public async Task PublishAsync(SeriesStatusView status, DisruptionLevel previousLevel)
     {
-        var key = SeriesGrain.Key(status.ServiceId, status.Region);
+        var key = status.Series.ToString();
         if (status.Level == DisruptionLevel.Normal)
         {
             Disruptions.Remove(key);
@@ -62,7 +62,7 @@ public sealed class StatusFeedGrain(
     /// <inheritdoc />
     public Task UpdateFiguresAsync(SeriesStatusView status)
     {
-        var key = SeriesGrain.Key(status.ServiceId, status.Region);
+        var key = status.Series.ToString();
         if (Disruptions.TryGetValue(key, out var known) && known.Level == status.Level)
         {
             Disruptions[key] = status;
@@ -81,7 +81,7 @@ public sealed class StatusFeedGrain(
         var service = statement.ServiceId;
         // The lag is the owner's first word during a disruption: from the earliest of the service's series to leave NORMAL.
         var first = Disruptions.Values.Where(d => d.ServiceId == service && d.Since is not null).MinBy(d => d.Since);
-        var world = Disruptions.GetValueOrDefault(SeriesGrain.Key(service, Regions.World));
+        var world = Disruptions.GetValueOrDefault(new SeriesKey(service, Regions.World).ToString());
         var unacknowledged = first?.Since is { } since && !state.State.Statements.Any(s => s.ServiceId == service && s.PostedAt >= since);
         var recorded = statement with
         {
@@ -106,7 +106,7 @@ public sealed class StatusFeedGrain(
         }
 
         // Watchers get the service's worldwide status again, now with the statement.
-        var status = (world ?? SeriesStatusView.Quiet(service, Regions.World, recorded.PostedAt)) with
+        var status = (world ?? SeriesStatusView.Quiet(new SeriesKey(service, Regions.World), recorded.PostedAt)) with
         {
             Statements = statements.Where(s => s.ServiceId == service).ToArray(),
         };

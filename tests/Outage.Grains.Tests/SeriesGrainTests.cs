@@ -70,8 +70,8 @@ public class SeriesGrainTests(ClusterFixture fixture)
         await Task.WhenAll(keys.Select(k => Series(k).IngestAsync(Items(500, "store"))));
 
         var snapshot = await feed.GetSnapshotAsync();
-        Assert.All(keys, k => Assert.Contains(snapshot.Disruptions, d => SeriesGrain.Key(d.ServiceId, d.Region) == k && d.Level >= DisruptionLevel.Disrupted));
-        Assert.True(SpinWait.SpinUntil(() => keys.All(k => observer.Changes.Any(c => SeriesGrain.Key(c.Status.ServiceId, c.Status.Region) == k)), TimeSpan.FromSeconds(5)));
+        Assert.All(keys, k => Assert.Contains(snapshot.Disruptions, d => d.Series.ToString() == k && d.Level >= DisruptionLevel.Disrupted));
+        Assert.True(SpinWait.SpinUntil(() => keys.All(k => observer.Changes.Any(c => c.Status.Series.ToString() == k)), TimeSpan.FromSeconds(5)));
         var silos = (await fixture.Grains.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics())
             .Where(s => s.GrainType.Contains(nameof(SeriesGrain), StringComparison.Ordinal))
             .Select(s => s.SiloAddress).Distinct().Count();

@@ -1,3 +1,4 @@
+using Outage.Detection;
 using Microsoft.Extensions.DependencyInjection;
 using Outage.Contracts.V1;
 using Outage.Grains;
@@ -24,7 +25,7 @@ public class AggregatorTests : IClassFixture<AggregatorHostFactory>
             .Select(i =>
             {
                 var (report, device) = hasher.Keys($"d{i}", $"r{i}");
-                return aggregator.SubmitAsync("verizon/US-NY", new IngestItem(report, device, "calls"));
+                return aggregator.SubmitAsync(new SeriesKey("verizon", "US-NY"), new IngestItem(report, device, "calls"));
             })
             .ToList();
 

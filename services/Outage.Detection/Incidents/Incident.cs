@@ -1,14 +1,5 @@
 namespace Outage.Detection.Incidents;
 
-/// <summary>Identifies a series: the reports of one service in one region.</summary>
-/// <param name="ServiceId">Service id from the catalog, such as <c>facebook</c>.</param>
-/// <param name="Region">ISO 3166-1 alpha-2 country, ISO 3166-2 subdivision, or empty for the service worldwide.</param>
-public readonly record struct SeriesKey(string ServiceId, string Region)
-{
-    /// <inheritdoc />
-    public override string ToString() => Region.Length == 0 ? ServiceId : $"{ServiceId}/{Region}";
-}
-
 /// <summary>What an incident of one series knows: one episode away from NORMAL.</summary>
 /// <param name="Id">Stable id, derived from the series and the detection time.</param>
 /// <param name="Series">The series.</param>

@@ -1,3 +1,4 @@
+using Outage.Detection;
 using System.Diagnostics;
 using Grpc.Core;
 using Outage.Contracts.V1;
@@ -41,7 +42,8 @@ internal sealed class ReportIntakeGrpcService(
         }
 
         var outcome = await SubmitAsync(report);
-        var status = hub.Find(report.ServiceId, report.Region) ?? SeriesStatusView.Quiet(report.ServiceId, report.Region, time.GetUtcNow());
+        var series = new SeriesKey(report.ServiceId, report.Region);
+        var status = hub.Find(series) ?? SeriesStatusView.Quiet(series, time.GetUtcNow());
         metrics.IngestCompleted(nameof(SubmitReport), Stopwatch.GetElapsedTime(started));
         return new SubmitReportResponse { Outcome = outcome.ToProto(), Status = status.ToProto() };
     }
@@ -153,7 +155,7 @@ internal sealed class ReportIntakeGrpcService(
     {
         // The idempotency key is the client's report id within its device, so two apps choosing the same id do not collide.
         var (reportKey, deviceKey) = hasher.Keys(report.DeviceId, report.ReportId);
-        var outcome = await aggregator.SubmitAsync(SeriesGrain.Key(report.ServiceId, report.Region), new IngestItem(reportKey, deviceKey, report.Category));
+        var outcome = await aggregator.SubmitAsync(new SeriesKey(report.ServiceId, report.Region), new IngestItem(reportKey, deviceKey, report.Category));
         metrics.ReportAnswered(outcome switch
         {
             IngestOutcome.Accepted => "accepted",

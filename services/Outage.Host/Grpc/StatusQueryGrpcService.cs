@@ -1,3 +1,4 @@
+using Outage.Detection;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
@@ -28,7 +29,7 @@ internal sealed class StatusQueryGrpcService(
     public override async Task<GetStatusResponse> GetStatus(GetStatusRequest request, ServerCallContext context)
     {
         ValidateSeries(request.ServiceId, request.Region);
-        var status = await grains.GetGrain<ISeriesGrain>(SeriesGrain.Key(request.ServiceId, request.Region)).RefreshAsync();
+        var status = await grains.GetSeries(new SeriesKey(request.ServiceId, request.Region)).RefreshAsync();
         return new GetStatusResponse { Status = Shown(status, context).ToProto() };
     }
 
@@ -38,7 +39,7 @@ internal sealed class StatusQueryGrpcService(
         var response = new ListDisruptionsResponse();
         response.Disruptions.AddRange(snapshot.Disruptions
             .Where(s => Matches(s, request.ServiceId, request.Owner, request.Region))
-            .OrderByDescending(s => s.Level).ThenByDescending(s => s.Ratio).ThenBy(s => SeriesGrain.Key(s.ServiceId, s.Region), StringComparer.Ordinal)
+            .OrderByDescending(s => s.Level).ThenByDescending(s => s.Ratio).ThenBy(s => s.Series.ToString(), StringComparer.Ordinal)
             .Select(s => Shown(s, context).ToProto()));
         return response;
     }
@@ -59,7 +60,7 @@ internal sealed class StatusQueryGrpcService(
             RpcErrors.InvalidArgument("window", $"must be positive and at most the retention of {retention}");
         }
 
-        var points = await grains.GetGrain<ISeriesGrain>(SeriesGrain.Key(request.ServiceId, request.Region)).GetTimelineAsync(window);
+        var points = await grains.GetSeries(new SeriesKey(request.ServiceId, request.Region)).GetTimelineAsync(window);
         var now = time.GetUtcNow();
         var end = new DateTimeOffset(now.UtcTicks - now.UtcTicks % width.Ticks, TimeSpan.Zero) + width;
         var count = (int)Math.Ceiling(window / width);

@@ -1,3 +1,4 @@
+using Outage.Detection;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
@@ -21,10 +22,10 @@ public sealed partial class ReportAggregator(IGrainFactory grains, IOptions<Inta
     : IHostedService
 {
     private readonly int _maxBatch = options.Value.MaxBatch;
-    private readonly ConcurrentDictionary<string, Pending> _pending = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<SeriesKey, Pending> _pending = new();
 
     /// <summary>Queues a validated report for its series and completes with the grain's outcome.</summary>
-    public Task<IngestOutcome> SubmitAsync(string seriesKey, IngestItem item)
+    public Task<IngestOutcome> SubmitAsync(SeriesKey seriesKey, IngestItem item)
     {
         var pending = _pending.GetOrAdd(seriesKey, static _ => new Pending());
         var waiter = new TaskCompletionSource<IngestOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -67,10 +68,10 @@ public sealed partial class ReportAggregator(IGrainFactory grains, IOptions<Inta
     }
 
     /// <summary>Hands the series' queued reports to its grain, one call at a time, until none are left.</summary>
-    private async Task DrainAsync(string seriesKey, Pending pending)
+    private async Task DrainAsync(SeriesKey seriesKey, Pending pending)
     {
         // Resolved once per series: GetGrain looks the interface's attributes up by reflection each time.
-        var grain = pending.Grain ??= grains.GetGrain<ISeriesGrain>(seriesKey);
+        var grain = pending.Grain ??= grains.GetSeries(seriesKey);
         while (true)
         {
             IngestItem[] items;
@@ -105,7 +106,7 @@ public sealed partial class ReportAggregator(IGrainFactory grains, IOptions<Inta
             catch (Exception e)
             {
                 activity?.SetStatus(ActivityStatusCode.Error, e.GetType().Name);
-                LogHandOverFailed(logger, e, seriesKey, items.Length);
+                LogHandOverFailed(logger, e, seriesKey.ToString(), items.Length);
                 foreach (var waiter in waiters)
                 {
                     waiter.TrySetException(e);
@@ -119,12 +120,12 @@ public sealed partial class ReportAggregator(IGrainFactory grains, IOptions<Inta
     /// <see cref="MaxLinks"/>): the trace of a report leads from its gRPC call through this batch to the
     /// grain call and its Redis writes, though the drain loop outlives any one request.
     /// </summary>
-    private static Activity? StartBatchActivity(string seriesKey, ActivityContext[] origins)
+    private static Activity? StartBatchActivity(SeriesKey seriesKey, ActivityContext[] origins)
     {
         Activity.Current = null; // not the request that happened to start this drain loop
         var links = origins.Skip(1).Where(o => o != default).Distinct().Take(MaxLinks).Select(o => new ActivityLink(o));
         var activity = OutageMetrics.ActivitySource.StartActivity("ingest batch", ActivityKind.Internal, origins[0], links: links);
-        activity?.SetTag("outage.series", seriesKey);
+        activity?.SetTag("outage.series", seriesKey.ToString());
         activity?.SetTag("outage.batch.size", origins.Length);
         return activity;
     }

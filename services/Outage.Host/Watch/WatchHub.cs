@@ -1,3 +1,4 @@
+using Outage.Detection;
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Outage.Grains;
@@ -12,7 +13,7 @@ namespace Outage.Host.Watch;
 public sealed partial class WatchHub(IGrainFactory grains, OutageMetrics metrics, ILogger<WatchHub> logger) : BackgroundService, IStatusObserver
 {
     private static readonly TimeSpan Renewal = StatusFeed.ObserverExpiry / 4;
-    private readonly ConcurrentDictionary<string, SeriesStatusView> _statuses = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<SeriesKey, SeriesStatusView> _statuses = new();
     private readonly ConcurrentDictionary<string, IReadOnlyList<StatementView>> _statements = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Channel<StatusChange>, byte> _subscribers = new();
     private readonly SemaphoreSlim _apply = new(1, 1);
@@ -22,7 +23,7 @@ public sealed partial class WatchHub(IGrainFactory grains, OutageMetrics metrics
     public long Sequence => Interlocked.Read(ref _sequence);
 
     /// <summary>The local view of a series' status: NORMAL unless the feed said otherwise.</summary>
-    public SeriesStatusView? Find(string serviceId, string region) => _statuses.GetValueOrDefault(SeriesGrain.Key(serviceId, region));
+    public SeriesStatusView? Find(SeriesKey series) => _statuses.GetValueOrDefault(series);
 
     /// <summary>The service's official statements known to this process, newest first.</summary>
     public IReadOnlyList<StatementView> Statements(string serviceId) => _statements.GetValueOrDefault(serviceId) ?? [];
@@ -97,7 +98,7 @@ public sealed partial class WatchHub(IGrainFactory grains, OutageMetrics metrics
                 _statuses.Clear();
                 foreach (var status in snapshot.Disruptions)
                 {
-                    _statuses[SeriesGrain.Key(status.ServiceId, status.Region)] = status;
+                    _statuses[status.Series] = status;
                 }
 
                 _statements.Clear();
@@ -138,7 +139,7 @@ public sealed partial class WatchHub(IGrainFactory grains, OutageMetrics metrics
                     break;
                 }
 
-                var key = SeriesGrain.Key(change.Status.ServiceId, change.Status.Region);
+                var key = change.Status.Series;
                 if (change.Status.Statements.Count > 0)
                 {
                     _statements[change.Status.ServiceId] = change.Status.Statements;
