@@ -1,4 +1,5 @@
 using Outage.Detection;
+using Outage.Detection.Incidents;
 
 namespace Outage.Grains;
 
@@ -205,6 +206,19 @@ public sealed record IncidentView
 
     /// <summary>True while open.</summary>
     public bool IsOpen => ClosedAt is null;
+
+    /// <summary>The view of one series' incident as the engine tracks it.</summary>
+    public static IncidentView From(SeriesIncident i) => new()
+    {
+        Id = i.Id, Owner = i.Owner, Services = [i.Series.ServiceId], Regions = [i.Series.Region], Onset = i.Onset,
+        DetectedAt = i.DetectedAt, PeakLevel = i.PeakLevel, PeakReports = i.PeakCount, PeakAt = i.PeakAt, RecoveringSince = i.RecoveringSince,
+        ClosedAt = i.ClosedAt, TopCategories = i.Categories.Select(c => new CategoryShareView(c.Category, c.Share)).ToArray(),
+    };
+
+    /// <summary>The engine's incident behind a series incident's view (the inverse of <see cref="From"/>).</summary>
+    public SeriesIncident ToSeriesIncident() => new(
+        Id, new SeriesKey(Services[0], Regions[0]), Owner, Onset, DetectedAt, PeakLevel, PeakReports, PeakAt ?? DetectedAt, 0,
+        TopCategories.Select(c => new CategoryShare(c.Category, c.Share)).ToArray(), RecoveringSince, ClosedAt);
 }
 
 /// <summary>The counts of one change of a child series, handed to its parent under the change's roll-up sequence number.</summary>

@@ -46,7 +46,7 @@ public sealed class IncidentLogGrain(
         // Rebuild the correlator's groups from the saved history, so grouping carries on after a restart.
         foreach (var (id, record) in state.State.Groups)
         {
-            var members = record.Members.Select(m => SeriesIncidents.GetValueOrDefault(m)).OfType<IncidentView>().Select(SeriesGrain.ToSeriesIncident);
+            var members = record.Members.Select(m => SeriesIncidents.GetValueOrDefault(m)).OfType<IncidentView>().Select(v => v.ToSeriesIncident());
             _groups[id] = _correlator.Resume(id, record.Owner, record.OpenedAt, members);
             foreach (var member in record.Members)
             {
@@ -60,7 +60,7 @@ public sealed class IncidentLogGrain(
     /// <inheritdoc />
     public async Task RecordAsync(IncidentView incident)
     {
-        var group = _correlator.Observe(SeriesGrain.ToSeriesIncident(incident));
+        var group = _correlator.Observe(incident.ToSeriesIncident());
         _groups[group.Id] = group;
         foreach (var member in group.Members)
         {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Outage.Detection;
+using Outage.Detection.Incidents;
 
 namespace Outage.Grains;
 
@@ -87,15 +88,21 @@ public sealed class OutageMetrics
         _seriesByLevel.Add(1, LevelTag(to));
     }
 
-    /// <summary>A series incident opened after <paramref name="delay"/> from its onset.</summary>
-    public void IncidentOpened(TimeSpan delay)
+    /// <summary>A series incident changed: counts it when it opens (with its detection delay) or closes.</summary>
+    /// <param name="wasOpen">Whether the series had an open incident before this change.</param>
+    /// <param name="incident">The incident after the change.</param>
+    public void IncidentChanged(bool wasOpen, SeriesIncident incident)
     {
-        _openIncidents.Add(1);
-        _detectionDelay.Record(delay.TotalSeconds);
+        if (!wasOpen && incident.IsOpen)
+        {
+            _openIncidents.Add(1);
+            _detectionDelay.Record(incident.DetectionDelay.TotalSeconds);
+        }
+        else if (wasOpen && !incident.IsOpen)
+        {
+            _openIncidents.Add(-1);
+        }
     }
-
-    /// <summary>A series incident closed.</summary>
-    public void IncidentClosed() => _openIncidents.Add(-1);
 
     /// <summary>A WatchStatus stream opened (+1) or closed (-1).</summary>
     public void WatchSubscribersChanged(int delta) => _watchSubscribers.Add(delta);

@@ -27,23 +27,3 @@ public interface ISeriesJournal
     /// <summary>Drops the changes up to <paramref name="throughSequence"/>, which a written snapshot now holds.</summary>
     Task TrimAsync(string series, string activation, long throughSequence);
 }
-
-/// <summary>The embedded default: nothing is journaled; state is saved at bucket close and on deactivation.</summary>
-public sealed class InProcessSeriesJournal : ISeriesJournal
-{
-    /// <inheritdoc />
-    public bool IsDurable => false;
-
-    /// <inheritdoc />
-    public Task ClaimAsync(string series, string activation) => Task.CompletedTask;
-
-    /// <inheritdoc />
-    public Task<IReadOnlyList<SeriesChange>> ReadAsync(string series, long afterSequence) =>
-        Task.FromResult<IReadOnlyList<SeriesChange>>([]);
-
-    /// <inheritdoc />
-    public Task AppendAsync(string series, string activation, SeriesChange change) => Task.CompletedTask;
-
-    /// <inheritdoc />
-    public Task TrimAsync(string series, string activation, long throughSequence) => Task.CompletedTask;
-}

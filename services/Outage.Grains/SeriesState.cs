@@ -1,3 +1,4 @@
+using Outage.Detection;
 using Outage.Grains.Dedupe;
 
 namespace Outage.Grains;
@@ -167,29 +168,50 @@ public sealed class SeriesState
         }
     }
 
-    /// <summary>Drops report ids and devices older than their windows (a generation at a time).</summary>
-    public void RotateDedupe(DateTimeOffset now, TimeSpan reportIdRetention, TimeSpan deviceWindow)
+    /// <summary>The open bucket as the detector sees it: one counted report per device per dedupe window, so its reports are its distinct reporters.</summary>
+    public BucketObservation OpenBucket() => new(OpenStart, OpenReports, OpenReports, OpenCategories);
+
+    /// <summary>True when the open bucket ended by <paramref name="now"/>.</summary>
+    public bool IsBucketDue(DateTimeOffset now, TimeSpan width) => OpenStart + width <= now;
+
+    /// <summary>Starts the bucket clock of a new series at the bucket holding <paramref name="now"/>.</summary>
+    public void StartClock(DateTimeOffset now, TimeSpan width)
     {
+        if (OpenStart == default)
+        {
+            OpenStart = BucketClock.Floor(now, width);
+        }
+    }
+
+    /// <summary>
+    /// Closes the open bucket with the detector's assessment of it (kept on the timeline) and opens the next; after a
+    /// long idle spell it jumps to the bucket holding <paramref name="now"/> (the detector fills the gap with empty buckets).
+    /// </summary>
+    public void CloseBucket(SeriesAssessment assessment, DateTimeOffset now, TimeSpan width)
+    {
+        Timeline.Add(new TimelinePoint(OpenStart, OpenReports, (float)assessment.ExpectedInBucket, assessment.Level));
+        OpenReports = 0;
+        OpenCategories = new Dictionary<string, int>(StringComparer.Ordinal);
+        var next = OpenStart + width;
+        OpenStart = next + width <= now ? BucketClock.Floor(now, width) : next;
+    }
+
+    /// <summary>Drops timeline points older than <paramref name="timelineRetention"/>, and report ids and devices older than their windows (a generation at a time).</summary>
+    public void Prune(DateTimeOffset now, TimeSpan timelineRetention, TimeSpan reportIdRetention, TimeSpan deviceWindow)
+    {
+        var stale = Timeline.FindIndex(p => p.Start >= now - timelineRetention);
+        Timeline.RemoveRange(0, stale < 0 ? Timeline.Count : stale);
         ReportIds.Rotate(now, reportIdRetention * (ReportIdGenerations - 1));
         Devices.Rotate(now, deviceWindow);
     }
-}
 
-/// <summary>
-/// One batch's effect on a series (reports from clients, or a roll-up from a child): what
-/// <see cref="SeriesState.Apply"/> does, journaled before the batch is acknowledged.
-/// </summary>
-[GenerateSerializer, Immutable, Alias("outage.SeriesChange")]
-public sealed record SeriesChange(
-    [property: Id(0)] long Sequence,
-    [property: Id(1)] DateTimeOffset Bucket,
-    [property: Id(2)] ulong[] ReportIds,
-    [property: Id(3)] ulong[] Devices,
-    [property: Id(4)] int Reports,
-    [property: Id(5)] Dictionary<string, int> Categories,
-    [property: Id(6)] string? Child,
-    [property: Id(7)] long ChildSequence)
-{
-    /// <summary>True when applying it changes nothing but the sequence number.</summary>
-    public bool IsEmpty => ReportIds.Length == 0 && Child is null;
+    /// <summary>A snapshot of an earlier version held one pending roll-up: it goes first in the outbox.</summary>
+    public void MigrateSinglePendingRollup()
+    {
+        if (PendingRollup is { } earlier)
+        {
+            PendingRollups.Insert(0, earlier);
+            PendingRollup = null;
+        }
+    }
 }

@@ -62,7 +62,7 @@ internal sealed class StatusQueryGrpcService(
 
         var points = await grains.GetSeries(new SeriesKey(request.ServiceId, request.Region)).GetTimelineAsync(window);
         var now = time.GetUtcNow();
-        var end = new DateTimeOffset(now.UtcTicks - now.UtcTicks % width.Ticks, TimeSpan.Zero) + width;
+        var end = BucketClock.Floor(now, width) + width;
         var count = (int)Math.Ceiling(window / width);
         var start = end - count * width;
         var buckets = Enumerable.Range(0, count).Select(i => new TimelineBucket
