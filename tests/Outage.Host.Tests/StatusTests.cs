@@ -27,6 +27,30 @@ public class StatusTests(OutageHostFactory host)
     }
 
     [Fact]
+    public async Task EveryServiceSaysTheSameOfAnUnknownServiceAndABadRegion()
+    {
+        static async Task<Dictionary<string, string>> Violations(Func<Task> call)
+        {
+            var error = await Assert.ThrowsAsync<RpcException>(call);
+            Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+            return error.GetRpcStatus()!.GetDetail<Google.Rpc.BadRequest>().FieldViolations.ToDictionary(v => v.Field[(v.Field.LastIndexOf('.') + 1)..], v => v.Description);
+        }
+
+        var report = Reports.Valid(host, "gmail", "us-ca");
+        report.ServiceId = "myspace";
+        var intake = await Violations(() => host.Intake().SubmitReportAsync(new SubmitReportRequest { Report = report }).ResponseAsync);
+        var status = await Violations(() => host.Query().GetStatusAsync(new GetStatusRequest { ServiceId = "myspace", Region = "us-ca" }).ResponseAsync);
+        var timeline = await Violations(() => host.Query().GetTimelineAsync(new GetTimelineRequest { ServiceId = "myspace", Region = "us-ca" }).ResponseAsync);
+
+        Assert.All(new[] { status, timeline }, v =>
+        {
+            Assert.Equal(intake["service_id"], v["service_id"]);
+            Assert.Equal(intake["region"], v["region"]);
+        });
+        Assert.Contains("ListServices", intake["service_id"]);
+    }
+
+    [Fact]
     public async Task GetStatusRejectsAMalformedRegion()
     {
         var error = await Assert.ThrowsAsync<RpcException>(() =>

@@ -31,30 +31,16 @@ internal sealed partial class AdminGrpcService(
 
     public override async Task<PostStatementResponse> PostStatement(PostStatementRequest request, ServerCallContext context)
     {
-        var violations = new List<FieldViolation>();
-        if (catalog.Find(request.ServiceId) is null)
-        {
-            violations.Add(new FieldViolation { Field = "service_id", Description = "is not a service of the catalog (see ListServices)" });
-        }
-
-        if (string.IsNullOrWhiteSpace(request.Text) || request.Text.Length > MaxStatementLength)
-        {
-            violations.Add(new FieldViolation { Field = "text", Description = $"must be 1 to {MaxStatementLength} characters" });
-        }
-
+        var v = new RequestValidation();
+        v.Service(catalog, "service_id", request.ServiceId);
+        v.Check(!string.IsNullOrWhiteSpace(request.Text) && request.Text.Length <= MaxStatementLength, "text", $"must be 1 to {MaxStatementLength} characters");
         if (request.IncidentId.Length > 0)
         {
             var incident = request.IncidentId.Length <= 200 ? await grains.GetGrain<IIncidentLogGrain>(0).GetAsync(request.IncidentId) : null;
-            if (incident is null || !incident[0].Services.Contains(request.ServiceId))
-            {
-                violations.Add(new FieldViolation { Field = "incident_id", Description = "is not an incident of the service (see ListIncidents)" });
-            }
+            v.Check(incident is not null && incident[0].Services.Contains(request.ServiceId), "incident_id", "is not an incident of the service (see ListIncidents)");
         }
 
-        if (violations.Count > 0)
-        {
-            RpcErrors.InvalidArgument(violations);
-        }
+        v.ThrowIfInvalid();
 
         var recorded = await grains.GetGrain<IStatusFeedGrain>(0).PostStatementAsync(new StatementView
         {
@@ -123,17 +109,12 @@ internal sealed partial class AdminGrpcService(
     {
         if (service is null)
         {
-            RpcErrors.InvalidArgument("service", "is required");
+            RpcErrors.InvalidArgument("service", RequestValidation.Required);
         }
 
-        var violations = new List<FieldViolation>();
-        void Check(bool ok, ServiceFields field, string name, string rule)
-        {
-            if (!ok && (field == ServiceFields.None || fields.HasFlag(field)))
-            {
-                violations.Add(new FieldViolation { Field = $"service.{name}", Description = rule });
-            }
-        }
+        var v = new RequestValidation("service");
+        // Only the fields being written are checked (the id always).
+        void Check(bool ok, ServiceFields field, string name, string rule) => v.Check(ok || (field != ServiceFields.None && !fields.HasFlag(field)), name, rule);
 
         Check(IsName(service.ServiceId), ServiceFields.None, "service_id", NameRule);
         Check(service.DisplayName.Trim().Length is >= 1 and <= 100 && !service.DisplayName.Any(char.IsControl), ServiceFields.DisplayName, "display_name", "must be 1 to 100 printable characters");
@@ -146,10 +127,7 @@ internal sealed partial class AdminGrpcService(
 
         Check(service.MinDistinctReporters is >= 0 and <= 100_000, ServiceFields.MinDistinctReporters, "min_distinct_reporters", "must be 1 to 100,000 (0 for the default of 10)");
         Check(double.IsFinite(service.FalseAlarmsPer30Days) && service.FalseAlarmsPer30Days is >= 0 and <= 100, ServiceFields.FalseAlarmsPer30Days, "false_alarms_per_30_days", "must be 0 (the cluster's setting) to 100");
-        if (violations.Count > 0)
-        {
-            RpcErrors.InvalidArgument(violations);
-        }
+        v.ThrowIfInvalid();
 
         return new ServiceDefinition(service.ServiceId, service.DisplayName.Trim(), service.Owner, service.Categories.ToArray(),
             service.MinDistinctReporters == 0 ? DefaultMinDistinctReporters : service.MinDistinctReporters)

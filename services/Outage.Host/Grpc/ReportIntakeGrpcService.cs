@@ -52,9 +52,9 @@ internal sealed class ReportIntakeGrpcService(
     {
         var started = Stopwatch.GetTimestamp();
         RequireKeyForBulk(context);
-        if (request.Reports.Count is 0 or > ReportValidator.MaxBatch)
+        if (request.Reports.Count is 0 or > ReportValidator.MaxReportsPerRequest)
         {
-            RpcErrors.InvalidArgument("reports", $"must hold 1 to {ReportValidator.MaxBatch} reports (got {request.Reports.Count})");
+            RpcErrors.InvalidArgument("reports", $"must hold 1 to {ReportValidator.MaxReportsPerRequest} reports (got {request.Reports.Count})");
         }
 
         var results = new ReportResult[request.Reports.Count];

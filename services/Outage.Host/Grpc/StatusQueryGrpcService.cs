@@ -124,15 +124,10 @@ internal sealed class StatusQueryGrpcService(
 
     public override async Task WatchStatus(WatchStatusRequest request, IServerStreamWriter<WatchStatusResponse> responseStream, ServerCallContext context)
     {
-        if (request.ServiceId.Length > 0 && catalog.Find(request.ServiceId) is null)
-        {
-            RpcErrors.InvalidArgument("service_id", "is not a service of the catalog");
-        }
-
-        if (request.Region.Length > 0 && !Regions.TryValidate(request.Region, out var problem))
-        {
-            RpcErrors.InvalidArgument("region", problem!);
-        }
+        var v = new RequestValidation();
+        v.Service(catalog, "service_id", request.ServiceId, required: false);
+        v.Region("region", request.Region);
+        v.ThrowIfInvalid();
 
         var ct = context.CancellationToken;
         // Join the live feed first, so nothing published while the snapshot is read is missed.
@@ -193,20 +188,9 @@ internal sealed class StatusQueryGrpcService(
 
     private void ValidateSeries(string serviceId, string region)
     {
-        var violations = new List<FieldViolation>();
-        if (catalog.Find(serviceId) is null)
-        {
-            violations.Add(new FieldViolation { Field = "service_id", Description = serviceId.Length == 0 ? "is required" : "is not a service of the catalog" });
-        }
-
-        if (region.Length > 0 && !Regions.TryValidate(region, out var problem))
-        {
-            violations.Add(new FieldViolation { Field = "region", Description = problem! });
-        }
-
-        if (violations.Count > 0)
-        {
-            RpcErrors.InvalidArgument(violations);
-        }
+        var v = new RequestValidation();
+        v.Service(catalog, "service_id", serviceId);
+        v.Region("region", region);
+        v.ThrowIfInvalid();
     }
 }

@@ -6,8 +6,11 @@ public sealed class IntakeOptions
     /// <summary>The configuration section.</summary>
     public const string Section = "Outage:Intake";
 
-    /// <summary>Most reports handed to a series grain in one call (a larger queue is handed over in several).</summary>
-    public int MaxBatch { get; set; } = 2000;
+    /// <summary>
+    /// Most reports handed to a series grain in one call by the aggregator (a larger queue is handed over in several);
+    /// not to be confused with <see cref="ReportValidator.MaxReportsPerRequest"/>, the most a client may send at once.
+    /// </summary>
+    public int MaxReportsPerGrainCall { get; set; } = 2000;
 
     /// <summary>
     /// Key of the keyed hash applied to device ids (they are never stored in clear). Must be the same on

@@ -10,7 +10,7 @@ namespace Outage.Host.Ingest;
 /// Pre-aggregates reports in this process by group commit: each series has at most one grain call in
 /// flight from this process, and the reports that arrive meanwhile form the next batch. A quiet series
 /// is answered after one grain call; a hot one is handed batches as large as its load (up to
-/// <see cref="IntakeOptions.MaxBatch"/>), so the call rate per grain stays a few per second per process
+/// <see cref="IntakeOptions.MaxReportsPerGrainCall"/>), so the call rate per grain stays a few per second per process
 /// whatever the report rate. Every caller gets its own report's outcome once the grain has decided.
 /// </summary>
 /// <remarks>
@@ -21,7 +21,7 @@ namespace Outage.Host.Ingest;
 public sealed partial class ReportAggregator(IGrainFactory grains, IOptions<IntakeOptions> options, ILogger<ReportAggregator> logger)
     : IHostedService
 {
-    private readonly int _maxBatch = options.Value.MaxBatch;
+    private readonly int _maxBatch = options.Value.MaxReportsPerGrainCall;
     private readonly ConcurrentDictionary<SeriesKey, Pending> _pending = new();
 
     /// <summary>Queues a validated report for its series and completes with the grain's outcome.</summary>
