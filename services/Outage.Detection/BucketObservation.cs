@@ -18,9 +18,3 @@ public readonly record struct BucketObservation(
     /// <summary>A bucket whose reports all come from distinct reporters and carry no category (replayed counts).</summary>
     public static BucketObservation FromCount(DateTimeOffset start, int count) => new(start, count, count);
 }
-
-/// <summary>What the parent series (subdivision to country, country to world) expects and saw in the same bucket.</summary>
-/// <param name="ExpectedCount">The parent's expected report count for the bucket.</param>
-/// <param name="ObservedCount">The parent's observed report count for the bucket (including this series' reports).</param>
-/// <remarks>A sparse series borrows the parent's shape and level, scaled by its learned share of the parent.</remarks>
-public readonly record struct ParentContext(double ExpectedCount, double ObservedCount);

@@ -1,13 +1,5 @@
 namespace Outage.Grains;
 
-/// <summary>The saved catalog.</summary>
-[GenerateSerializer, Alias("outage.CatalogState")]
-public sealed class CatalogState
-{
-    /// <summary>The current version; null until the grain first saves.</summary>
-    [Id(0)] public CatalogSnapshot? Current { get; set; }
-}
-
 /// <summary>
 /// The catalog's source of truth. Every process copies it into its <see cref="ServiceCatalog"/> (polling with
 /// its version, so an unchanged catalog costs one small answer); AdminService changes it here.

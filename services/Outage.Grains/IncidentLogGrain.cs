@@ -2,27 +2,6 @@ using Outage.Detection.Incidents;
 
 namespace Outage.Grains;
 
-/// <summary>The persisted incident history: series incidents and the membership of their groups.</summary>
-[GenerateSerializer, Alias("outage.IncidentLogState")]
-public sealed class IncidentLogState
-{
-    /// <summary>Series incidents by id.</summary>
-    [Id(0)] public Dictionary<string, IncidentView> Series { get; set; } = new(StringComparer.Ordinal);
-
-    /// <summary>Groups by id.</summary>
-    [Id(1)] public Dictionary<string, GroupRecord> Groups { get; set; } = new(StringComparer.Ordinal);
-
-    /// <summary>Official statements by the id of the incident (series or parent) they were posted on, oldest first.</summary>
-    [Id(2)] public Dictionary<string, List<StatementView>> Statements { get; set; } = new(StringComparer.Ordinal);
-}
-
-/// <summary>A saved group: enough to rebuild it with the engine's correlator.</summary>
-[GenerateSerializer, Immutable, Alias("outage.GroupRecord")]
-public sealed record GroupRecord(
-    [property: Id(0)] string Owner,
-    [property: Id(1)] DateTimeOffset OpenedAt,
-    [property: Id(2)] IReadOnlyList<string> Members);
-
 /// <summary>
 /// The incident log: series incidents as they open, change and close, grouped under parent incidents
 /// by the engine's <see cref="IncidentCorrelator"/> (one owner, detected within minutes of each other).

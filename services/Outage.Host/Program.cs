@@ -3,7 +3,15 @@ using Outage.Host.Security;
 
 // appsettings.json is read from the application's folder whatever the working directory.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-builder.AddOutageCluster();
+if (OutageHostOptions.From(builder.Configuration).Role == OutageHostOptions.EdgeRole)
+{
+    builder.AddOutageEdge();
+}
+else
+{
+    builder.AddOutageSilo();
+}
+
 builder.AddOutageServices();
 builder.AddOutageTelemetry();
 builder.AddOutageSecurity();

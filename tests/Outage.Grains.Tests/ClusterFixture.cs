@@ -28,13 +28,10 @@ public sealed class ClusterFixture : IAsyncLifetime
     {
         public void Configure(ISiloBuilder silo)
         {
+            silo.Services.AddKeyedSingleton<TimeProvider>(OutageClock.Key, Clock);
+            silo.AddOutageGrains();
             silo.AddOutageMemoryStorage();
             silo.UseInMemoryReminderService();
-            silo.Services.AddSingleton(_ => ServiceCatalog.CreateDefault());
-            silo.Services.AddKeyedSingleton<TimeProvider>(OutageClock.Key, Clock);
-            silo.Services.AddOptions<SeriesOptions>();
-            silo.Services.AddMetrics();
-            silo.Services.AddSingleton<OutageMetrics>();
         }
     }
 }

@@ -4,20 +4,6 @@ using Outage.Detection.Replay;
 
 namespace Outage.Detection.Evaluation;
 
-/// <summary>A labelled series to evaluate on: its name (relative to the data folder), rows and windows.</summary>
-/// <param name="Name">The file's path relative to the data folder, as the labels name it.</param>
-/// <param name="Rows">The counts.</param>
-/// <param name="Windows">The labelled windows.</param>
-public sealed record LabelledSeries(string Name, IReadOnlyList<CountRow> Rows, IReadOnlyList<LabelledWindow> Windows);
-
-/// <summary>One fold of a leave-one-out evaluation: the settings chosen on the other files, scored on this one.</summary>
-/// <param name="HeldOut">The file scored.</param>
-/// <param name="Chosen">The grid point chosen on the other files (name → value).</param>
-/// <param name="TrainingScore">The chosen point's normalised score on the other files.</param>
-/// <param name="Score">The chosen point's score on the held-out file.</param>
-/// <param name="Normalised">That score normalised on the held-out file alone.</param>
-public sealed record Fold(string HeldOut, IReadOnlyDictionary<string, string> Chosen, double TrainingScore, FileScore Score, double Normalised);
-
 /// <summary>Replays labelled series through the detector and scores its detections as NAB does.</summary>
 /// <remarks>
 /// A detection is the row where a disruption starts (<see cref="ReplayEngine"/>: the series leaves NORMAL), the only row

@@ -4,33 +4,6 @@ using Outage.Detection.Simulation;
 
 namespace Outage.Detection.Quality;
 
-/// <summary>One episode of a series away from NORMAL, as the detector saw it.</summary>
-/// <param name="Series">The series.</param>
-/// <param name="OpenedAt">When it left NORMAL.</param>
-/// <param name="DisruptedAt">When it first reached DISRUPTED or OUTAGE; null if it stayed ELEVATED.</param>
-/// <param name="ClosedAt">When it was declared recovered; null if still open at the end.</param>
-/// <param name="PeakLevel">Highest level reached.</param>
-public sealed record DisruptionEpisode(SeriesKey Series, DateTimeOffset OpenedAt, DateTimeOffset? DisruptedAt, DateTimeOffset? ClosedAt, DisruptionLevel PeakLevel);
-
-/// <summary>What running the detectors over a scenario produced.</summary>
-/// <param name="Scenario">The scenario.</param>
-/// <param name="Truth">Its ground truth.</param>
-/// <param name="Episodes">Every episode of every series.</param>
-/// <param name="Groups">Parent incidents formed by the correlator (closed and still open).</param>
-/// <param name="Series">Number of series.</param>
-/// <param name="Buckets">Number of buckets stepped over all series.</param>
-/// <param name="Elapsed">Wall time of the run.</param>
-/// <param name="MaxStateBytes">Largest detector state seen, in bytes.</param>
-public sealed record ScenarioRunResult(
-    Scenario Scenario,
-    IReadOnlyList<TruthOnSeries> Truth,
-    IReadOnlyList<DisruptionEpisode> Episodes,
-    IReadOnlyList<GroupIncident> Groups,
-    int Series,
-    long Buckets,
-    TimeSpan Elapsed,
-    int MaxStateBytes);
-
 /// <summary>Runs one detector per series over a simulated scenario, worldwide series as parents of region series.</summary>
 public static class ScenarioRunner
 {

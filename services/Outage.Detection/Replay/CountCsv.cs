@@ -2,23 +2,6 @@ using System.Globalization;
 
 namespace Outage.Detection.Replay;
 
-/// <summary>One row of a bucketed count series: <c>timestamp,value</c>.</summary>
-/// <param name="Timestamp">Start of the bucket (UTC).</param>
-/// <param name="RawTimestamp">The timestamp exactly as written in the input, echoed in the output.</param>
-/// <param name="Value">Reports (or mentions) counted in the bucket.</param>
-public readonly record struct CountRow(DateTimeOffset Timestamp, string RawTimestamp, int Value);
-
-/// <summary>A malformed count CSV: names the file and the 1-based line.</summary>
-public sealed class CountCsvException(string file, int line, string message)
-    : Exception($"{file}:{line}: {message}")
-{
-    /// <summary>The file that is malformed.</summary>
-    public string File { get; } = file;
-
-    /// <summary>The 1-based line number of the first problem.</summary>
-    public int Line { get; } = line;
-}
-
 /// <summary>Reads NAB-layout count CSVs (<c>timestamp,value</c> with a header), strictly.</summary>
 public static class CountCsv
 {

@@ -2,20 +2,6 @@ using Outage.Detection.Incidents;
 
 namespace Outage.Detection.Simulation;
 
-/// <summary>The counts of every simulated series in one bucket.</summary>
-/// <param name="Start">Bucket start.</param>
-/// <param name="Series">Series, in the order of <see cref="ScenarioSimulator.SeriesKeys"/>.</param>
-/// <param name="Buckets">The bucket of each series.</param>
-public sealed record SimulatedBucket(DateTimeOffset Start, IReadOnlyList<SeriesKey> Series, IReadOnlyList<BucketObservation> Buckets);
-
-/// <summary>The ground truth of one injected incident on one series.</summary>
-/// <param name="Series">The series hit.</param>
-/// <param name="Incident">The injected incident.</param>
-/// <param name="BaselinePerHour">The series' normal reports per hour at the onset.</param>
-/// <param name="ExcessReports">Expected reports above normal over the whole incident.</param>
-/// <param name="Multiplier">Peak multiple of the normal rate on this series: the incident's own for a region it hits, diluted by the healthy regions for the worldwide series.</param>
-public sealed record TruthOnSeries(SeriesKey Series, InjectedIncident Incident, double BaselinePerHour, double ExcessReports, double Multiplier);
-
 /// <summary>Generates the counts of a <see cref="Scenario"/>, deterministically from its seed.</summary>
 /// <remarks>
 /// Each region series follows a daily rhythm (cosine), a weekend dip, gamma-Poisson noise and its

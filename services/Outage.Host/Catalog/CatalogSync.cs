@@ -9,10 +9,10 @@ namespace Outage.Host.Catalog;
 /// small answer. Also a readiness check: a process is not ready before its first copy, so a new pod never
 /// validates reports against the built-in catalog once operators have changed it.
 /// </summary>
-public sealed partial class CatalogSync(IGrainFactory grains, ServiceCatalog catalog, IConfiguration configuration, ILogger<CatalogSync> logger)
+public sealed partial class CatalogSync(IGrainFactory grains, ServiceCatalog catalog, Microsoft.Extensions.Options.IOptions<CatalogSyncOptions> options, ILogger<CatalogSync> logger)
     : BackgroundService, IHealthCheck
 {
-    private readonly TimeSpan _interval = configuration.GetValue("Outage:Catalog:RefreshInterval", TimeSpan.FromSeconds(2));
+    private readonly TimeSpan _interval = options.Value.RefreshInterval;
     private volatile bool _synced;
 
     /// <summary>Fetches the catalog grain's version if newer than this process's copy and applies it.</summary>

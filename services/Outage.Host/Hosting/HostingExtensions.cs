@@ -11,79 +11,33 @@ using StackExchange.Redis;
 
 namespace Outage.Host.Hosting;
 
-/// <summary>Registration of the silo (or cluster client), the gRPC services and their endpoints: Program.cs reads top to bottom.</summary>
+/// <summary>Registration of the silo or the edge (an Orleans client), the gRPC services and their endpoints: Program.cs reads top to bottom.</summary>
 internal static class HostingExtensions
 {
-    /// <summary>The role of this process: <c>silo</c> (grains and gRPC, the default) or <c>edge</c> (gRPC only, an Orleans client).</summary>
-    public static string Role(this IConfiguration configuration) => configuration["Outage:Role"] ?? "silo";
-
-    /// <summary>The Orleans cluster id when <c>Orleans:ClusterId</c> is not set.</summary>
-    public const string DefaultClusterId = "outage-dev";
-
     /// <summary>
-    /// The Orleans side of this process. With no <c>ConnectionStrings:Redis</c>: a silo with localhost
-    /// clustering and in-memory storage, so <c>dotnet run</c> works with nothing else installed. With it:
-    /// Redis clustering and Redis grain storage, as a silo or (role <c>edge</c>) as a client that finds the
-    /// silos' gateways through Redis.
+    /// This process as an Orleans silo (grains and gRPC). With no <c>ConnectionStrings:Redis</c>: localhost clustering
+    /// and in-memory storage, so <c>dotnet run</c> works with nothing else installed. With it: Redis clustering, grain
+    /// storage, reminders and the series journal.
     /// </summary>
-    public static void AddOutageCluster(this WebApplicationBuilder builder)
+    public static void AddOutageSilo(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
-        var orleans = configuration.GetSection("Orleans");
+        var orleans = OrleansHostingOptions.From(configuration);
+        var orleansSection = configuration.GetSection(OrleansHostingOptions.Section);
         var redis = configuration.GetConnectionString("Redis");
-        var role = configuration.Role();
-        if (role is not ("silo" or "edge"))
-        {
-            throw new InvalidOperationException($"Outage:Role must be 'silo' or 'edge', not '{role}'.");
-        }
-
-        if (redis is not null)
-        {
-            var wait = configuration.GetValue("Outage:RedisStartupTimeout", TimeSpan.FromMinutes(5));
-            builder.Services.AddHostedService(sp => new RedisStartupGate(redis, wait, sp, sp.GetRequiredService<ILogger<RedisStartupGate>>()));
-        }
-
-        if (role == "edge")
-        {
-            if (redis is null)
-            {
-                throw new InvalidOperationException("The edge role finds the silos through Redis: set ConnectionStrings:Redis.");
-            }
-
-            builder.UseOrleansClient(client =>
-            {
-                client.Configure<ClusterOptions>(o => ConfigureIdentity(o, orleans));
-                // Refresh the list of gateways every 10 s rather than every minute, so that an edge finds a
-                // replacement silo soon after its only silo died; Orleans:Gateway overrides any GatewayOptions.
-                client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(10));
-                client.Services.Configure<GatewayOptions>(orleans.GetSection("Gateway"));
-                // A call sent to a silo that died without closing its connection fails after 10 s (Orleans'
-                // default is 30 s, as long as most clients' deadlines): the edge answers UNAVAILABLE in time for a
-                // retry. Orleans:Messaging overrides it.
-                client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
-                client.Services.Configure<ClientMessagingOptions>(orleans.GetSection("Messaging"));
-                client.UseRedisClustering(o => o.ConfigurationOptions = RedisOptions(redis));
-                if (configuration.TracingEnabled())
-                {
-                    client.AddActivityPropagation();
-                }
-            });
-            return;
-        }
-
+        AddRedisStartupGate(builder, redis);
         builder.UseOrleans(silo =>
         {
-            silo.Configure<ClusterOptions>(o => ConfigureIdentity(o, orleans));
+            silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (orleans.ClusterId, orleans.ServiceId));
+            silo.AddOutageGrains();
             if (configuration.TracingEnabled())
             {
                 silo.AddActivityPropagation();
             }
 
-            var siloPort = orleans.GetValue("SiloPort", 11111);
-            var gatewayPort = orleans.GetValue("GatewayPort", 30000);
             if (redis is null)
             {
-                silo.UseLocalhostClustering(siloPort, gatewayPort);
+                silo.UseLocalhostClustering(orleans.SiloPort, orleans.GatewayPort);
                 silo.AddOutageMemoryStorage();
                 silo.UseInMemoryReminderService();
                 return;
@@ -93,11 +47,11 @@ internal static class HostingExtensions
             // a replacement for a cluster's only silo can join 20 s after it died, not after a minute and more.
             // Orleans:Membership overrides any ClusterMembershipOptions.
             silo.Configure<ClusterMembershipOptions>(o => o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(10));
-            silo.Services.Configure<ClusterMembershipOptions>(orleans.GetSection("Membership"));
+            silo.Services.Configure<ClusterMembershipOptions>(orleansSection.GetSection("Membership"));
 
             // On Kubernetes the advertised address is the pod's IP (POD_IP through the downward API).
-            var advertised = orleans["AdvertisedAddress"] is { Length: > 0 } a ? IPAddress.Parse(a) : IPAddress.Loopback;
-            silo.ConfigureEndpoints(advertised, siloPort, gatewayPort, listenOnAnyHostAddress: orleans.GetValue("ListenOnAnyHostAddress", false));
+            var advertised = orleans.AdvertisedAddress.Length > 0 ? IPAddress.Parse(orleans.AdvertisedAddress) : IPAddress.Loopback;
+            silo.ConfigureEndpoints(advertised, orleans.SiloPort, orleans.GatewayPort, listenOnAnyHostAddress: orleans.ListenOnAnyHostAddress);
             silo.UseRedisClustering(o => o.ConfigurationOptions = RedisOptions(redis));
             // Reminders bring back a series that still owes its parent a roll-up after its silo died.
             silo.UseRedisReminderService(o => o.ConfigurationOptions = RedisOptions(redis));
@@ -116,10 +70,43 @@ internal static class HostingExtensions
         });
     }
 
-    private static void ConfigureIdentity(ClusterOptions options, IConfigurationSection orleans)
+    /// <summary>This process as an edge: gRPC only, an Orleans client that finds the silos' gateways through Redis.</summary>
+    public static void AddOutageEdge(this WebApplicationBuilder builder)
     {
-        options.ClusterId = orleans["ClusterId"] ?? DefaultClusterId;
-        options.ServiceId = orleans["ServiceId"] ?? "outage";
+        var configuration = builder.Configuration;
+        var orleans = OrleansHostingOptions.From(configuration);
+        var orleansSection = configuration.GetSection(OrleansHostingOptions.Section);
+        var redis = configuration.GetConnectionString("Redis")
+            ?? throw new InvalidOperationException("The edge role finds the silos through Redis: set ConnectionStrings:Redis.");
+        AddRedisStartupGate(builder, redis);
+        builder.Services.AddSingleton(_ => ServiceCatalog.CreateDefault());
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (orleans.ClusterId, orleans.ServiceId));
+            // Refresh the list of gateways every 10 s rather than every minute, so that an edge finds a
+            // replacement silo soon after its only silo died; Orleans:Gateway overrides any GatewayOptions.
+            client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(10));
+            client.Services.Configure<GatewayOptions>(orleansSection.GetSection("Gateway"));
+            // A call sent to a silo that died without closing its connection fails after 10 s (Orleans'
+            // default is 30 s, as long as most clients' deadlines): the edge answers UNAVAILABLE in time for a
+            // retry. Orleans:Messaging overrides it.
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
+            client.Services.Configure<ClientMessagingOptions>(orleansSection.GetSection("Messaging"));
+            client.UseRedisClustering(o => o.ConfigurationOptions = RedisOptions(redis));
+            if (configuration.TracingEnabled())
+            {
+                client.AddActivityPropagation();
+            }
+        });
+    }
+
+    private static void AddRedisStartupGate(WebApplicationBuilder builder, string? redis)
+    {
+        if (redis is not null)
+        {
+            var wait = OutageHostOptions.From(builder.Configuration).RedisStartupTimeout;
+            builder.Services.AddHostedService(sp => new RedisStartupGate(redis, wait, sp, sp.GetRequiredService<ILogger<RedisStartupGate>>()));
+        }
     }
 
     /// <summary>Redis options that retry rather than fail when Redis is briefly unreachable at start-up.</summary>
@@ -134,13 +121,14 @@ internal static class HostingExtensions
     public static void AddOutageServices(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        var speed = builder.Configuration.GetValue("Outage:Clock:Speed", 1.0);
-        services.TryAddKeyedSingleton(OutageClock.Key, speed == 1.0 ? TimeProvider.System : new ScaledTimeProvider(speed, builder.Configuration.GetValue<DateTimeOffset?>("Outage:Clock:Epoch")));
-        services.AddSingleton(_ => ServiceCatalog.CreateDefault());
+        var host = OutageHostOptions.From(builder.Configuration);
+        var clock = builder.Configuration.GetSection(ClockOptions.Section).Get<ClockOptions>() ?? new ClockOptions();
+        services.TryAddKeyedSingleton(OutageClock.Key, clock.Speed == 1.0 ? TimeProvider.System : new ScaledTimeProvider(clock.Speed, clock.Epoch));
+        services.AddOptions<Catalog.CatalogSyncOptions>().BindConfiguration(Catalog.CatalogSyncOptions.Section);
         services.AddSingleton<Catalog.CatalogSync>();
         services.AddHostedService(sp => sp.GetRequiredService<Catalog.CatalogSync>());
-        services.AddOptions<SeriesOptions>().BindConfiguration(SeriesOptions.Section).ValidateOnStart();
-        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<SeriesOptions>, SeriesOptionsValidator>();
+        // The status query serves timelines within the series' retention: an edge reads the same section.
+        services.AddOptions<SeriesOptions>().BindConfiguration(SeriesOptions.Section);
         services.AddOptions<IntakeOptions>().BindConfiguration(IntakeOptions.Section);
         services.AddSingleton<ReportAggregator>();
         services.AddHostedService(sp => sp.GetRequiredService<ReportAggregator>());
@@ -148,7 +136,7 @@ internal static class HostingExtensions
         services.AddHostedService(sp => sp.GetRequiredService<WatchHub>());
         services.AddSingleton<ReportValidator>();
         services.AddSingleton<ReportHasher>();
-        services.Configure<HostOptions>(o => o.ShutdownTimeout = builder.Configuration.GetValue("Outage:ShutdownTimeout", TimeSpan.FromSeconds(30)));
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = host.ShutdownTimeout);
 
         var grpc = services.AddGrpc(o =>
         {
@@ -167,7 +155,8 @@ internal static class HostingExtensions
         // With Redis a call mostly waits for its journal appends, so many more run at once. The permit is taken
         // after the request is read (see IngestConcurrencyInterceptor: taken before, it deadlocks HTTP/2).
         var perCore = builder.Configuration.GetConnectionString("Redis") is null ? 4 : 64;
-        var ingestConcurrency = builder.Configuration.GetValue("Outage:Intake:MaxConcurrentCalls", perCore * Environment.ProcessorCount);
+        var intake = builder.Configuration.GetSection(IntakeOptions.Section).Get<IntakeOptions>() ?? new IntakeOptions();
+        var ingestConcurrency = intake.MaxConcurrentCalls ?? perCore * Environment.ProcessorCount;
         services.AddSingleton(new IngestConcurrency(ingestConcurrency));
         grpc.AddServiceOptions<ReportIntakeGrpcService>(o => o.Interceptors.Add<IngestConcurrencyInterceptor>());
         services.AddSingleton<ReadinessCheck>();
@@ -200,7 +189,7 @@ internal static class HostingExtensions
         // notice) Kestrel stops accepting and finishes in-flight calls, the aggregator flushes its pending
         // reports, and the silo leaves the cluster.
         var readiness = app.Services.GetRequiredService<ReadinessCheck>();
-        var drain = app.Configuration.GetValue("Outage:DrainDelay", TimeSpan.Zero);
+        var drain = OutageHostOptions.From(app.Configuration).DrainDelay;
         app.Lifetime.ApplicationStopping.Register(() =>
         {
             readiness.MarkStopping();

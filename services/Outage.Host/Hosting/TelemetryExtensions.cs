@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -26,12 +27,12 @@ internal static class TelemetryExtensions
     /// process with nowhere to send them does not pay for it.
     /// </summary>
     public static bool TracingEnabled(this IConfiguration configuration) =>
-        !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]) || configuration.GetValue("Outage:Tracing", false);
+        !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]) || OutageHostOptions.From(configuration).Tracing;
 
     public static void AddOutageTelemetry(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
-        builder.Services.AddSingleton<OutageMetrics>();
+        builder.Services.TryAddSingleton<OutageMetrics>();
         builder.Logging.AddOpenTelemetry(o =>
         {
             o.IncludeFormattedMessage = true;
@@ -51,7 +52,7 @@ internal static class TelemetryExtensions
         if (configuration.TracingEnabled())
         {
             // Parent-based: a caller's sampling decision is kept; new traces are sampled at Outage:TraceSampleRatio.
-            var ratio = configuration.GetValue("Outage:TraceSampleRatio", 1.0);
+            var ratio = OutageHostOptions.From(configuration).TraceSampleRatio;
             telemetry.WithTracing(tracing =>
             {
                 tracing
@@ -61,9 +62,9 @@ internal static class TelemetryExtensions
                     .AddAspNetCoreInstrumentation(o => o.Filter = context =>
                         !context.Request.Path.StartsWithSegments("/healthz") && !context.Request.Path.StartsWithSegments("/metrics")
                         && !context.Request.Path.StartsWithSegments("/grpc.health.v1.Health"));
-                if (configuration.GetConnectionString("Redis") is not null && configuration.Role() == "silo")
+                if (configuration.GetConnectionString("Redis") is not null && OutageHostOptions.From(configuration).Role == OutageHostOptions.SiloRole)
                 {
-                    // The series journal's connection (registered by AddOutageCluster); Orleans' Redis providers keep their own.
+                    // The series journal's connection (registered by AddOutageSilo); Orleans' Redis providers keep their own.
                     tracing.AddRedisInstrumentation();
                 }
             });
@@ -78,8 +79,8 @@ internal static class TelemetryExtensions
     /// <summary>Where this process runs: pod and namespace (downward API), the Orleans cluster and the role.</summary>
     private static IEnumerable<KeyValuePair<string, object>> ResourceAttributes(IConfiguration configuration)
     {
-        yield return new("outage.role", configuration.Role());
-        yield return new("orleans.cluster_id", configuration["Orleans:ClusterId"] ?? HostingExtensions.DefaultClusterId);
+        yield return new("outage.role", OutageHostOptions.From(configuration).Role);
+        yield return new("orleans.cluster_id", OrleansHostingOptions.From(configuration).ClusterId);
         if (configuration["POD_NAME"] is { Length: > 0 } pod)
         {
             yield return new("k8s.pod.name", pod);

@@ -13,6 +13,12 @@ public sealed class IntakeOptions
     public int MaxReportsPerGrainCall { get; set; } = 2000;
 
     /// <summary>
+    /// Intake calls that run at once per process, the rest waiting their turn without using the CPU (default 4 per
+    /// core embedded, where ingest is CPU-bound, and 64 per core with Redis, where a call mostly waits for its journal).
+    /// </summary>
+    public int? MaxConcurrentCalls { get; set; }
+
+    /// <summary>
     /// Key of the keyed hash applied to device ids (they are never stored in clear). Must be the same on
     /// every silo and edge; the built-in development key is for local runs only.
     /// </summary>

@@ -31,35 +31,3 @@ public sealed class AuthOptions
     /// <summary>Reports per minute an anonymous device may submit (beyond the one counted per dedupe window, they only cost).</summary>
     public int AnonymousReportsPerMinutePerDevice { get; set; } = 6;
 }
-
-/// <summary>One API key.</summary>
-public sealed class ApiKeyOptions
-{
-    /// <summary>Who holds it (the partition of its quota, and what logs name).</summary>
-    public string Name { get; set; } = "";
-
-    /// <summary>Lower-case hex SHA-256 of the key: <c>printf %s "$KEY" | sha256sum</c>.</summary>
-    public string Hash { get; set; } = "";
-
-    /// <summary>What it may do: <c>reports:write</c>, <c>status:read</c>, <c>admin</c>.</summary>
-    public List<string> Scopes { get; set; } = [];
-
-    /// <summary>Calls per second allowed to this key (token bucket of twice this).</summary>
-    public double CallsPerSecond { get; set; } = 200;
-}
-
-/// <summary>The scopes a key may hold.</summary>
-public static class Scopes
-{
-    /// <summary>Submit reports (ReportIntakeService).</summary>
-    public const string ReportsWrite = "reports:write";
-
-    /// <summary>Read status, timelines, incidents (StatusQueryService).</summary>
-    public const string StatusRead = "status:read";
-
-    /// <summary>Manage the catalog and post statements.</summary>
-    public const string Admin = "admin";
-
-    /// <summary>The claim type that carries a scope.</summary>
-    public const string ClaimType = "scope";
-}

@@ -62,38 +62,3 @@ public sealed class SeriesOptions
     public DetectorSettings DetectorSettings(ServiceDefinition service) =>
         DetectorSettings(service.MinDistinctReporters, service.FalseAlarmsPer30Days);
 }
-
-/// <summary>Rejects series settings the detector cannot run with when the host starts, rather than at each series' activation.</summary>
-public sealed class SeriesOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<SeriesOptions>
-{
-    /// <inheritdoc />
-    public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, SeriesOptions options)
-    {
-        try
-        {
-            options.DetectorSettings(minDistinctReporters: 1).Validate();
-        }
-        catch (ArgumentException e)
-        {
-            return Microsoft.Extensions.Options.ValidateOptionsResult.Fail($"{SeriesOptions.Section}: {e.Message}");
-        }
-
-        return options.DedupeCapacity < 1024 || options.DeviceDedupeWindow <= TimeSpan.Zero || options.ReportIdRetention <= TimeSpan.Zero
-            ? Microsoft.Extensions.Options.ValidateOptionsResult.Fail($"{SeriesOptions.Section}: DedupeCapacity must be at least 1024, the dedupe windows positive.")
-            : Microsoft.Extensions.Options.ValidateOptionsResult.Success;
-    }
-}
-
-/// <summary>The product's clock: a keyed <see cref="TimeProvider"/> so tests can move it without moving Orleans' own timers.</summary>
-public static class OutageClock
-{
-    /// <summary>The service key of the product's <see cref="TimeProvider"/>.</summary>
-    public const string Key = "outage-clock";
-}
-
-/// <summary>Names of the Orleans providers.</summary>
-public static class StorageNames
-{
-    /// <summary>Grain state storage.</summary>
-    public const string State = "outage";
-}

@@ -1,0 +1,31 @@
+using Outage.Detection;
+
+namespace Outage.Grains;
+
+/// <summary>
+/// One series: the reports of one service in one region (key <c>service/region</c>, or <c>service</c> for
+/// worldwide). Owns dedupe, the open bucket, the detector and the bucket history.
+/// </summary>
+[Alias("outage.ISeriesGrain")]
+public interface ISeriesGrain : IGrainWithStringKey
+{
+    /// <summary>Decides each report's outcome and counts the accepted ones (leaf series only).</summary>
+    [Alias("Ingest")]
+    Task<IngestOutcome[]> IngestAsync(IngestItem[] items);
+
+    /// <summary>
+    /// Adds counts rolled up from a child series (subdivision to country, country to world), several
+    /// changes at a time, oldest first. Idempotent: deltas with a sequence number already applied for that
+    /// child are ignored, so a resend that overlaps what was applied counts once.
+    /// </summary>
+    [Alias("AddRollups")]
+    Task AddRollupsAsync(string child, RollupDelta[] deltas);
+
+    /// <summary>Closes finished buckets and returns the live status.</summary>
+    [Alias("Refresh")]
+    Task<SeriesStatusView> RefreshAsync();
+
+    /// <summary>Buckets of the last <paramref name="window"/> at 1-minute resolution, oldest first.</summary>
+    [Alias("GetTimeline"), Orleans.Concurrency.ReadOnly]
+    Task<TimelinePoint[]> GetTimelineAsync(TimeSpan window);
+}

@@ -1,0 +1,27 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Outage.Grains;
+
+/// <summary>What the grains need in a silo, in one place for the host and the test clusters.</summary>
+public static class OutageSiloBuilderExtensions
+{
+    /// <summary>
+    /// The grains' services: the catalog (the built-in one until the catalog grain's copy arrives), the series options
+    /// from <c>Outage:Series</c> (checked at start-up) and the product's metrics. Storage is the caller's choice
+    /// (<see cref="StorageRegistration.AddOutageMemoryStorage"/> embedded, Redis in production), as is the product clock
+    /// (a keyed <see cref="TimeProvider"/> under <see cref="OutageClock.Key"/>: the host's may run fast for demonstrations,
+    /// a test's is fake).
+    /// </summary>
+    public static ISiloBuilder AddOutageGrains(this ISiloBuilder silo)
+    {
+        var services = silo.Services;
+        services.TryAddSingleton(_ => ServiceCatalog.CreateDefault());
+        services.AddOptions<SeriesOptions>().BindConfiguration(SeriesOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SeriesOptions>, SeriesOptionsValidator>());
+        services.AddMetrics();
+        services.TryAddSingleton<OutageMetrics>();
+        return silo;
+    }
+}

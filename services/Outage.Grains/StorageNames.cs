@@ -1,0 +1,10 @@
+using Outage.Detection;
+
+namespace Outage.Grains;
+
+/// <summary>Names of the Orleans providers.</summary>
+public static class StorageNames
+{
+    /// <summary>Grain state storage.</summary>
+    public const string State = "outage";
+}
