@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Outage.Contracts.V1;
 using Outage.Grains;
+using Outage.Grains.Abstractions;
 using Outage.Host.Grpc;
 using Outage.Host.Ingest;
 

@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 
-namespace Outage.Grains;
+namespace Outage.Grains.Abstractions;
 
 /// <summary>One version of the catalog, as the catalog grain hands it to every process.</summary>
 /// <param name="Version">Increases with every change; 0 for the built-in seed no grain has confirmed yet.</param>

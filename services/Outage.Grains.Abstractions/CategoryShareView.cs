@@ -1,7 +1,7 @@
 using Outage.Detection;
 using Outage.Detection.Incidents;
 
-namespace Outage.Grains;
+namespace Outage.Grains.Abstractions;
 
 /// <summary>A category and its share of recent reports.</summary>
 [GenerateSerializer, Immutable, Alias("outage.CategoryShareView")]

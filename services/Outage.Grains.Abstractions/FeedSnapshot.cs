@@ -1,7 +1,7 @@
 using Outage.Detection;
 using Outage.Detection.Incidents;
 
-namespace Outage.Grains;
+namespace Outage.Grains.Abstractions;
 
 /// <summary>Every non-NORMAL status and the feed's last sequence number, taken together.</summary>
 [GenerateSerializer, Immutable, Alias("outage.FeedSnapshot")]

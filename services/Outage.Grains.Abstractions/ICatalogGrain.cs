@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 
-namespace Outage.Grains;
+namespace Outage.Grains.Abstractions;
 
 /// <summary>
 /// The catalog of services (key 0), the source of truth every process copies: seeded with the built-in

@@ -1,6 +1,6 @@
 using Outage.Detection;
 
-namespace Outage.Grains;
+namespace Outage.Grains.Abstractions;
 
 /// <summary>The incident log (key 0): every series incident, grouped by the family correlator, newest first.</summary>
 [Alias("outage.IIncidentLogGrain")]

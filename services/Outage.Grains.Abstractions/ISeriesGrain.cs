@@ -1,6 +1,6 @@
 using Outage.Detection;
 
-namespace Outage.Grains;
+namespace Outage.Grains.Abstractions;
 
 /// <summary>
 /// One series: the reports of one service in one region (key <c>service/region</c>, or <c>service</c> for

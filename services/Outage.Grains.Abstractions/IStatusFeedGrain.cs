@@ -1,6 +1,6 @@
 using Outage.Detection;
 
-namespace Outage.Grains;
+namespace Outage.Grains.Abstractions;
 
 /// <summary>
 /// The cluster's status feed (key 0): the index of non-NORMAL series, the sequence-numbered log of

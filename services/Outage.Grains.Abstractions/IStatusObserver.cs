@@ -1,6 +1,6 @@
 using Outage.Detection;
 
-namespace Outage.Grains;
+namespace Outage.Grains.Abstractions;
 
 /// <summary>Receives status changes (one observer per silo or edge, which fans them out to its own streams).</summary>
 [Alias("outage.IStatusObserver")]

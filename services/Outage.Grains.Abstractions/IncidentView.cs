@@ -1,7 +1,7 @@
 using Outage.Detection;
 using Outage.Detection.Incidents;
 
-namespace Outage.Grains;
+namespace Outage.Grains.Abstractions;
 
 /// <summary>An incident: one series' episode, or a parent grouping several.</summary>
 [GenerateSerializer, Immutable, Alias("outage.IncidentView")]

@@ -1,7 +1,7 @@
 using Outage.Detection;
 using Outage.Detection.Incidents;
 
-namespace Outage.Grains;
+namespace Outage.Grains.Abstractions;
 
 /// <summary>One report handed to its series grain, already validated.</summary>
 /// <param name="ReportId">Hash of the client's idempotency key.</param>

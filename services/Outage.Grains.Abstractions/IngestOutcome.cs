@@ -1,7 +1,7 @@
 using Outage.Detection;
 using Outage.Detection.Incidents;
 
-namespace Outage.Grains;
+namespace Outage.Grains.Abstractions;
 
 /// <summary>What a series grain decided for one report.</summary>
 public enum IngestOutcome : byte

@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 
-namespace Outage.Grains;
+namespace Outage.Grains.Abstractions;
 
 /// <summary>ISO 3166 regions: countries (alpha-2) and their subdivisions (ISO 3166-2), and the roll-up between them.</summary>
 public static class Regions

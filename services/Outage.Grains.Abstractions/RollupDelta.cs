@@ -1,7 +1,7 @@
 using Outage.Detection;
 using Outage.Detection.Incidents;
 
-namespace Outage.Grains;
+namespace Outage.Grains.Abstractions;
 
 /// <summary>The counts of one change of a child series, handed to its parent under the change's roll-up sequence number.</summary>
 /// <param name="Sequence">The change's roll-up sequence number (the parent counts each once).</param>

@@ -1,6 +1,6 @@
 using Outage.Detection;
 
-namespace Outage.Grains;
+namespace Outage.Grains.Abstractions;
 
 /// <summary>Reaching a series grain by its key, so that no caller builds the grain key text itself.</summary>
 public static class SeriesGrainExtensions

@@ -1,7 +1,7 @@
 using Outage.Detection;
 using Outage.Detection.Incidents;
 
-namespace Outage.Grains;
+namespace Outage.Grains.Abstractions;
 
 /// <summary>The live status of a series, as served to clients.</summary>
 [GenerateSerializer, Immutable, Alias("outage.SeriesStatusView")]

@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 
-namespace Outage.Grains;
+namespace Outage.Grains.Abstractions;
 
 /// <summary>
 /// This process's copy of the catalog, read in process (no grain call) to validate every report. The

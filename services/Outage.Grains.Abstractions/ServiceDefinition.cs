@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 
-namespace Outage.Grains;
+namespace Outage.Grains.Abstractions;
 
 /// <summary>A service users report on, with its owner (family), problem categories and detection settings.</summary>
 /// <param name="Id">Service id, such as <c>facebook</c> (lower case letters, digits and dashes).</param>

@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 
-namespace Outage.Grains;
+namespace Outage.Grains.Abstractions;
 
 /// <summary>Fields of a <see cref="ServiceDefinition"/> an update replaces.</summary>
 [Flags]

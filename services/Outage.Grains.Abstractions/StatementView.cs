@@ -1,7 +1,7 @@
 using Outage.Detection;
 using Outage.Detection.Incidents;
 
-namespace Outage.Grains;
+namespace Outage.Grains.Abstractions;
 
 /// <summary>An official statement of a service's owner ("We're aware some people are having trouble...").</summary>
 [GenerateSerializer, Immutable, Alias("outage.StatementView")]

@@ -1,7 +1,7 @@
 using Outage.Detection;
 using Outage.Detection.Incidents;
 
-namespace Outage.Grains;
+namespace Outage.Grains.Abstractions;
 
 /// <summary>One change of the status feed.</summary>
 [GenerateSerializer, Immutable, Alias("outage.StatusChange")]

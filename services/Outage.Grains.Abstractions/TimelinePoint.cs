@@ -1,7 +1,7 @@
 using Outage.Detection;
 using Outage.Detection.Incidents;
 
-namespace Outage.Grains;
+namespace Outage.Grains.Abstractions;
 
 /// <summary>One bucket of a series' history.</summary>
 [GenerateSerializer, Immutable, Alias("outage.TimelinePoint")]

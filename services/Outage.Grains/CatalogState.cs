@@ -1,3 +1,5 @@
+using Outage.Grains.Abstractions;
+
 namespace Outage.Grains;
 
 /// <summary>The saved catalog.</summary>

@@ -1,3 +1,5 @@
+using Outage.Grains.Abstractions;
+
 namespace Outage.Grains;
 
 /// <summary>The embedded default: nothing is journaled; state is saved at bucket close and on deactivation.</summary>

@@ -1,4 +1,5 @@
 using Outage.Detection.Incidents;
+using Outage.Grains.Abstractions;
 
 namespace Outage.Grains;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Outage.Detection;
 using Outage.Detection.Incidents;
+using Outage.Grains.Abstractions;
 
 namespace Outage.Grains;
 

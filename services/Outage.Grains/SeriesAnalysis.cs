@@ -1,5 +1,6 @@
 using Outage.Detection;
 using Outage.Detection.Incidents;
+using Outage.Grains.Abstractions;
 
 namespace Outage.Grains;
 

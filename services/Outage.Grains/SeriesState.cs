@@ -1,5 +1,6 @@
 using Outage.Detection;
 using Outage.Grains.Dedupe;
+using Outage.Grains.Abstractions;
 
 namespace Outage.Grains;
 

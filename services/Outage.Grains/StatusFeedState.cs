@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Utilities;
 using Outage.Detection;
+using Outage.Grains.Abstractions;
 
 namespace Outage.Grains;
 

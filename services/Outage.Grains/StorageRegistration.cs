@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
+using Outage.Grains.Abstractions;
 
 namespace Outage.Grains;
 

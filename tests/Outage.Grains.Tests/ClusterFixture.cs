@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
+using Outage.Grains.Abstractions;
 
 namespace Outage.Grains.Tests;
 

@@ -1,4 +1,5 @@
 using Outage.Grains.Dedupe;
+using Outage.Grains.Abstractions;
 
 namespace Outage.Grains.Tests;
 

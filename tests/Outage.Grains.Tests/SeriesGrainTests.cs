@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Orleans.Runtime;
 using Outage.Detection;
+using Outage.Grains.Abstractions;
 
 namespace Outage.Grains.Tests;
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
+using Outage.Grains.Abstractions;
 
 namespace Outage.Grains.Tests;
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 using Orleans.Storage;
 using Outage.Detection;
+using Outage.Grains.Abstractions;
 
 namespace Outage.Grains.Tests;
 

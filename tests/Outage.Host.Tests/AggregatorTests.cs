@@ -2,6 +2,7 @@ using Outage.Detection;
 using Microsoft.Extensions.DependencyInjection;
 using Outage.Contracts.V1;
 using Outage.Grains;
+using Outage.Grains.Abstractions;
 using Outage.Host.Ingest;
 
 namespace Outage.Host.Tests;

@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
 using Outage.Contracts.V1;
 using Outage.Grains;
+using Outage.Grains.Abstractions;
 
 namespace Outage.Host.Tests;
 

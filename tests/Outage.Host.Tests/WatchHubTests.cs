@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Outage.Detection;
 using Outage.Grains;
+using Outage.Grains.Abstractions;
 using Outage.Host.Watch;
 
 namespace Outage.Host.Tests;

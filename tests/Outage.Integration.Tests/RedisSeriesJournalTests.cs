@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 using Orleans.Storage;
 using Outage.Grains;
+using Outage.Grains.Abstractions;
 using Outage.Host.Storage;
 using StackExchange.Redis;
 

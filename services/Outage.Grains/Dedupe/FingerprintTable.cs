@@ -1,4 +1,5 @@
 using System.Numerics;
+using Outage.Grains.Abstractions;
 
 namespace Outage.Grains.Dedupe;
 

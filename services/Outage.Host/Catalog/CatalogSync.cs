@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Outage.Grains;
+using Outage.Grains.Abstractions;
 
 namespace Outage.Host.Catalog;
 

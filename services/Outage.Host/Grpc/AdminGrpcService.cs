@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Grpc.Core;
 using Outage.Contracts.V1;
 using Outage.Grains;
+using Outage.Grains.Abstractions;
 
 namespace Outage.Host.Grpc;
 

@@ -1,6 +1,7 @@
 using Google.Protobuf.WellKnownTypes;
 using Outage.Contracts.V1;
 using Outage.Grains;
+using Outage.Grains.Abstractions;
 using DisruptionLevelModel = Outage.Detection.DisruptionLevel;
 
 namespace Outage.Host.Grpc;

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Grpc.Core;
 using Outage.Contracts.V1;
 using Outage.Grains;
+using Outage.Grains.Abstractions;
 using Outage.Host.Ingest;
 using Outage.Host.Watch;
 

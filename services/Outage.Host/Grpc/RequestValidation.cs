@@ -1,5 +1,6 @@
 using Outage.Contracts.V1;
 using Outage.Grains;
+using Outage.Grains.Abstractions;
 
 namespace Outage.Host.Grpc;
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
 using Orleans.Storage;
 using Outage.Grains;
+using Outage.Grains.Abstractions;
 using Outage.Host.Grpc;
 using Outage.Host.Ingest;
 using Outage.Host.Storage;

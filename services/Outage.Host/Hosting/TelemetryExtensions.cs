@@ -4,6 +4,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Outage.Grains;
+using Outage.Grains.Abstractions;
 
 namespace Outage.Host.Hosting;
 

@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Outage.Grains;
+using Outage.Grains.Abstractions;
 
 namespace Outage.Host.Ingest;
 

@@ -1,6 +1,7 @@
 using Google.Protobuf.WellKnownTypes;
 using Outage.Contracts.V1;
 using Outage.Grains;
+using Outage.Grains.Abstractions;
 using Outage.Host.Grpc;
 
 namespace Outage.Host.Ingest;

@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using Outage.Grains;
+using Outage.Grains.Abstractions;
 
 namespace Outage.Host.Security;
 

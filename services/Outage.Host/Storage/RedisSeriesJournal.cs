@@ -1,6 +1,7 @@
 using Orleans.Serialization;
 using Orleans.Storage;
 using Outage.Grains;
+using Outage.Grains.Abstractions;
 using StackExchange.Redis;
 
 namespace Outage.Host.Storage;

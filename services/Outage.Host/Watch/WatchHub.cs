@@ -2,6 +2,7 @@ using Outage.Detection;
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Outage.Grains;
+using Outage.Grains.Abstractions;
 
 namespace Outage.Host.Watch;
 
