@@ -21,9 +21,10 @@ public interface ISeriesGrain : IGrainWithStringKey
     [Alias("AddRollups")]
     Task AddRollupsAsync(string child, RollupDelta[] deltas);
 
-    /// <summary>Closes finished buckets and returns the live status.</summary>
+    /// <summary>The live status, after closing the buckets that have ended (the figures include the open bucket).</summary>
+    /// <remarks>The alias is the method's name before version 2.1, kept so silos of both versions understand each other.</remarks>
     [Alias("Refresh")]
-    Task<SeriesStatusView> RefreshAsync();
+    Task<SeriesStatusView> GetStatusAsync();
 
     /// <summary>Buckets of the last <paramref name="window"/> at 1-minute resolution, oldest first.</summary>
     [Alias("GetTimeline"), Orleans.Concurrency.ReadOnly]

@@ -104,7 +104,7 @@ public sealed partial class SeriesGrain(
     }
 
     /// <inheritdoc />
-    public async Task<SeriesStatusView> RefreshAsync()
+    public async Task<SeriesStatusView> GetStatusAsync()
     {
         await CloseBucketsUntilAsync(time.GetUtcNow());
         if (S.OpenReports == 0)

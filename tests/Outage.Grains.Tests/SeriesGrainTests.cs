@@ -88,7 +88,7 @@ public class SeriesGrainTests(ClusterFixture fixture)
         ClusterFixture.Clock.Advance(TimeSpan.FromMinutes(1));
         foreach (var key in new[] { "facebook/MX", "instagram/MX", "whatsapp/MX", "facebook", "instagram", "whatsapp" })
         {
-            await Series(key).RefreshAsync();
+            await Series(key).GetStatusAsync();
         }
 
         var incidents = await fixture.Grains.GetGrain<IIncidentLogGrain>(0).ListAsync("", "meta", openOnly: true, 10);

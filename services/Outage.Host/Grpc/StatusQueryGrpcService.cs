@@ -30,7 +30,7 @@ internal sealed class StatusQueryGrpcService(
     public override async Task<GetStatusResponse> GetStatus(GetStatusRequest request, ServerCallContext context)
     {
         ValidateSeries(request.ServiceId, request.Region);
-        var status = await grains.GetSeries(new SeriesKey(request.ServiceId, request.Region)).RefreshAsync();
+        var status = await grains.GetSeries(new SeriesKey(request.ServiceId, request.Region)).GetStatusAsync();
         return new GetStatusResponse { Status = Shown(status, context).ToProto() };
     }
 
