@@ -13,6 +13,8 @@ namespace Outage.Integration.Tests;
 public sealed class FailoverTests(ITestOutputHelper output) : IDisposable
 {
     private readonly RedisServer _redis = new();
+
+    private static readonly System.Text.RegularExpressions.Regex AdminKeyPattern = new(@"outage_admin_[A-Za-z0-9_-]{43}");
     private readonly string _clusterId = "it-" + Guid.NewGuid().ToString("N")[..8];
     private readonly List<HostProcess> _hosts = [];
 
@@ -225,13 +227,20 @@ public sealed class FailoverTests(ITestOutputHelper output) : IDisposable
 
         Assert.NotNull(incident);
         var sequenceBefore = (await driver.Query(edge()).ListDisruptionsAsync(new ListDisruptionsRequest())).Disruptions.Count;
-        var statement = await driver.Admin(hosts[0].Address).PostStatementAsync(new PostStatementRequest { ServiceId = "discord", Text = "Voice is down in France.", IncidentId = incident!.IncidentId });
+        // No key is configured: the first process to start made the admin key, printed it, and left its hash in Redis,
+        // where every other process (silo or edge) found it.
+        var printed = hosts.Select(h => AdminKeyPattern.Match(h.LogText())).Where(m => m.Success).Select(m => m.Value).ToList();
+        var key = Assert.Single(printed);
+        var admin = new Grpc.Core.Metadata { { "authorization", "Bearer " + key } };
+        Assert.Equal(Grpc.Core.StatusCode.Unauthenticated, (await Assert.ThrowsAsync<Grpc.Core.RpcException>(() =>
+            driver.Admin(hosts[1].Address).PostStatementAsync(new PostStatementRequest { ServiceId = "discord", Text = "No key." }).ResponseAsync)).StatusCode);
+        var statement = await driver.Admin(hosts[0].Address).PostStatementAsync(new PostStatementRequest { ServiceId = "discord", Text = "Voice is down in France.", IncidentId = incident!.IncidentId }, admin);
 
         // A service added through one silo takes reports at the edge (another process) within seconds.
         await driver.Admin(hosts[1].Address).CreateServiceAsync(new CreateServiceRequest
         {
             Service = new Service { ServiceId = "bluesky", DisplayName = "Bluesky", Owner = "bluesky", Categories = { "feed", "posting" } },
-        });
+        }, admin);
         var propagated = Stopwatch.StartNew();
         await SubmitToNewServiceAsync(driver, edge(), ProductNow, TimeSpan.FromSeconds(15));
         output.WriteLine($"new service accepted at the edge {propagated.Elapsed.TotalSeconds:F1} s after it was created on a silo");
@@ -245,6 +254,10 @@ public sealed class FailoverTests(ITestOutputHelper output) : IDisposable
         hosts.Add(await StartAsync("silo", fast));
         hosts.Add(await StartAsync("edge", fast));
         await WaitServedAsync(driver, edge(), TimeSpan.FromSeconds(60));
+
+        // The restarted processes take up the same key and print none.
+        Assert.All(hosts.Skip(3), h => Assert.DoesNotMatch(AdminKeyPattern, h.LogText()));
+        await driver.Admin(edge()).PostStatementAsync(new PostStatementRequest { ServiceId = "bluesky", Text = "Posting works again." }, admin);
 
         await AssertCountsEqualAcknowledgementsAsync(driver, edge());
         var after = await driver.Query(edge()).GetIncidentAsync(new GetIncidentRequest { IncidentId = incident!.IncidentId });

@@ -92,6 +92,8 @@ before(async () => {
     Orleans__GatewayPort: String(ports.gateway),
     Orleans__ClusterId: `e2e-${process.pid}`,
     Outage__Clock__Speed: String(SPEED),
+    // A fresh first-start admin key for this run (the host prints it once; only its hash is kept here).
+    Outage__Auth__AdminKeyFile: path.join(logs, 'admin-key.sha256'),
   });
   await until('the host to be ready', async () => (await fetch(`http://127.0.0.1:${ports.http}/healthz/ready`)).ok, 90_000);
   browser = await chromium.launch({
@@ -148,8 +150,15 @@ test('the status page follows the family outage live, from the overview to the i
   await until('an open facebook incident', async () =>
     (await (await fetch(`${base}v1/incidents?serviceId=facebook&openOnly=true`)).json()).incidents.length > 0, 30_000);
   const statement = 'We are aware that some people are having trouble accessing our apps and products.';
+  // No key is configured, so the host made an admin key at first start and printed it in its log: the owner uses it.
+  const adminKey = fs.readFileSync(path.join(logs, 'host.log'), 'utf8').match(/outage_admin_[A-Za-z0-9_-]{43}/)?.[0];
+  assert.ok(adminKey, 'the host printed its first-start admin key');
+  const refused = await fetch(`${base}v1/services/facebook/statements`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'Not the owner.' }),
+  });
+  assert.equal(refused.status, 401, 'a statement without the key is refused');
   const posted = await fetch(`${base}v1/services/facebook/statements`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: statement }),
+    method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${adminKey}` }, body: JSON.stringify({ text: statement }),
   });
   assert.equal(posted.status, 200, await posted.clone().text());
   await until('the statement on the overview', async () => (await page.locator('#incidents').innerText()).includes(statement), 20_000);

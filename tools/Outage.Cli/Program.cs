@@ -13,4 +13,7 @@ foreach (var command in QueryCommands.Create())
     root.Subcommands.Add(command);
 }
 
-return await root.Parse(args).InvokeAsync();
+root.Options.Add(ServiceClient.KeyOption);
+var parse = root.Parse(args);
+ServiceClient.ApiKey = parse.GetValue(ServiceClient.KeyOption);
+return await parse.InvokeAsync();

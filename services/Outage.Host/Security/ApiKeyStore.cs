@@ -8,10 +8,14 @@ using Microsoft.Extensions.Options;
 
 namespace Outage.Host.Security;
 
-/// <summary>The configured keys by hash, from configuration and the optional keys file.</summary>
+/// <summary>
+/// The keys by hash: those configured (configuration and the optional keys file) and, when none is, the first-start admin
+/// key (see <see cref="AdminKeyBootstrap"/>).
+/// </summary>
 public sealed class ApiKeyStore
 {
     private readonly Dictionary<string, ApiKeyOptions> _byHash;
+    private volatile ApiKeyOptions? _firstStartAdmin;
 
     public ApiKeyStore(IOptions<AuthOptions> options)
     {
@@ -37,10 +41,25 @@ public sealed class ApiKeyStore
         _byHash = keys.ToDictionary(k => k.Hash.ToLowerInvariant(), StringComparer.Ordinal);
     }
 
-    /// <summary>True once at least one key is configured: calls are then authenticated and limited.</summary>
+    /// <summary>
+    /// True once at least one key is configured: every call is then authenticated and limited. With none, reads and
+    /// report intake are open and unlimited; state-changing calls still need a key (the first-start admin key).
+    /// </summary>
     public bool Enabled => _byHash.Count > 0;
 
     /// <summary>The key whose hash matches <paramref name="presented"/>, if any.</summary>
-    public ApiKeyOptions? Find(string presented) =>
-        _byHash.GetValueOrDefault(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(presented))));
+    public ApiKeyOptions? Find(string presented)
+    {
+        var hash = Hash(presented);
+        return _byHash.GetValueOrDefault(hash) ?? (_firstStartAdmin is { } admin && admin.Hash == hash ? admin : null);
+    }
+
+    /// <summary>Takes up the first-start admin key (by its hash), used only while no key is configured.</summary>
+    public void UseFirstStartAdminKey(string hash) => _firstStartAdmin = new ApiKeyOptions
+    {
+        Name = "first-start-admin", Hash = hash, Scopes = [Scopes.Admin, Scopes.StatusRead, Scopes.ReportsWrite],
+    };
+
+    /// <summary>Lower-case hex SHA-256 of a key, as keys are stored.</summary>
+    public static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 }

@@ -1,8 +1,9 @@
 namespace Outage.Host.Security;
 
 /// <summary>
-/// Who may call what, bound from <c>Outage:Auth</c>. With no key configured (the embedded default) every
-/// call is allowed and unlimited; once one key is configured, callers present <c>authorization: Bearer KEY</c>
+/// Who may call what, bound from <c>Outage:Auth</c>. With no key configured (the embedded default) reads and
+/// report intake are allowed and unlimited, and state-changing calls need the first-start admin key (see
+/// <see cref="AdminKeyFile"/>); once one key is configured, callers present <c>authorization: Bearer KEY</c>
 /// and anonymous callers keep only what <see cref="AnonymousReports"/> and <see cref="AnonymousStatusReads"/> allow.
 /// </summary>
 public sealed class AuthOptions
@@ -15,6 +16,13 @@ public sealed class AuthOptions
 
     /// <summary>A JSON file holding more keys (<c>[{"Name": ..., "Hash": ..., "Scopes": [...]}]</c>), such as a mounted Kubernetes Secret.</summary>
     public string? KeysFile { get; set; }
+
+    /// <summary>
+    /// Where the hash of the first-start admin key is kept in embedded mode (default <c>outage-admin-key.sha256</c> under
+    /// the content root); with Redis it is kept in Redis, so every silo and edge agrees. Delete it (or the Redis key
+    /// <c>outage:{ServiceId}:admin-key-sha256</c>) and restart to rotate; configure keys to retire it.
+    /// </summary>
+    public string? AdminKeyFile { get; set; }
 
     /// <summary>Anonymous SubmitReport (the mobile apps) is allowed, limited per device and per client address.</summary>
     public bool AnonymousReports { get; set; } = true;

@@ -12,6 +12,7 @@ internal static class SecurityExtensions
         var services = builder.Services;
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section);
         services.AddSingleton<ApiKeyStore>();
+        services.AddHostedService<AdminKeyBootstrap>();
         services.AddSingleton<Quotas>();
         services.AddSingleton<PrivacyFilter>();
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
@@ -20,12 +21,13 @@ internal static class SecurityExtensions
         {
             o.AddPolicy(Scopes.ReportsWrite, p => p.RequireAssertion(c => Allowed(c, Scopes.ReportsWrite, a => a.AnonymousReports)));
             o.AddPolicy(Scopes.StatusRead, p => p.RequireAssertion(c => Allowed(c, Scopes.StatusRead, a => a.AnonymousStatusReads)));
-            o.AddPolicy(Scopes.Admin, p => p.RequireAssertion(c => Allowed(c, Scopes.Admin, _ => false)));
+            // State-changing calls always need a key with the scope, configured keys or not (the first-start admin key).
+            o.AddPolicy(Scopes.Admin, p => p.RequireAssertion(c => c.User.Identity?.IsAuthenticated == true && c.User.HasClaim(Scopes.ClaimType, Scopes.Admin)));
         });
     }
 
     /// <summary>
-    /// Allowed with no key configured; with a key holding the scope; or anonymously, with no authorization
+    /// Reads and intake: allowed with no key configured; with a key holding the scope; or anonymously, with no authorization
     /// header at all, when the configuration allows it. Unauthenticated refusals answer UNAUTHENTICATED, a key
     /// without the scope PERMISSION_DENIED.
     /// </summary>

@@ -7,10 +7,10 @@ using Spectre.Console;
 
 namespace Outage.Cli.Commands;
 
-/// <summary>Commands that ask a running service: report, status, disruptions, timeline, incidents, incident, watch.</summary>
+/// <summary>Commands that ask a running service: report, status, disruptions, timeline, incidents, incident, watch, statement.</summary>
 internal static class QueryCommands
 {
-    public static IEnumerable<Command> Create() => [Report(), Status(), Disruptions(), Timeline(), Incidents(), Incident(), Watch()];
+    public static IEnumerable<Command> Create() => [Report(), Status(), Disruptions(), Timeline(), Incidents(), Incident(), Watch(), Statement()];
 
     private static Argument<string> ServiceArgument() => new("service") { Description = "Service id, such as facebook (see 'outage status --list')." };
 
@@ -172,6 +172,28 @@ internal static class QueryCommands
                     Owner = parse.GetValue(owner)!, ServiceId = parse.GetValue(service)!, OpenOnly = parse.GetValue(open),
                 }, cancellationToken: ct);
                 AnsiConsole.Write(IncidentTable("Incidents", response.Incidents));
+            });
+        });
+        return command;
+    }
+
+    private static Command Statement()
+    {
+        var server = ServiceClient.ServerOption();
+        var service = ServiceArgument();
+        var text = new Argument<string>("text") { Description = "What the service's owner says, such as \"We are aware of problems logging in.\"" };
+        var incident = new Option<string>("--incident") { Description = "The incident it is about (see 'outage incidents').", DefaultValueFactory = _ => "" };
+        var command = new Command("statement", "Post an official statement on a service (needs a key with the admin scope: --key or OUTAGE_API_KEY).") { service, text, incident, server };
+        command.SetAction((parse, ct) =>
+        {
+            var address = parse.GetValue(server)!;
+            return ServiceClient.Run(address, async () =>
+            {
+                var response = await ServiceClient.Admin(address).PostStatementAsync(new PostStatementRequest
+                {
+                    ServiceId = parse.GetValue(service)!, Text = parse.GetValue(text)!, IncidentId = parse.GetValue(incident)!,
+                }, cancellationToken: ct);
+                AnsiConsole.MarkupLine($"Posted on [bold]{Markup.Escape(response.Statement.ServiceId)}[/] at {response.Statement.PostedTime.ToDateTimeOffset():yyyy-MM-dd HH:mm} UTC.");
             });
         });
         return command;
