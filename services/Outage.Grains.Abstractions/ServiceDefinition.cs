@@ -22,6 +22,9 @@ public sealed record ServiceDefinition(
     /// </summary>
     [Id(5)] public double FalseAlarmsPer30Days { get; init; }
 
+    /// <summary>The service's own status page, read automatically; null when it has none.</summary>
+    [Id(6)] public OfficialStatusSource? OfficialSource { get; init; }
+
     /// <summary>This service with the <paramref name="fields"/> of <paramref name="update"/>.</summary>
     public ServiceDefinition With(ServiceDefinition update, ServiceFields fields) => this with
     {
@@ -30,6 +33,7 @@ public sealed record ServiceDefinition(
         Categories = fields.HasFlag(ServiceFields.Categories) ? update.Categories : Categories,
         MinDistinctReporters = fields.HasFlag(ServiceFields.MinDistinctReporters) ? update.MinDistinctReporters : MinDistinctReporters,
         FalseAlarmsPer30Days = fields.HasFlag(ServiceFields.FalseAlarmsPer30Days) ? update.FalseAlarmsPer30Days : FalseAlarmsPer30Days,
+        OfficialSource = fields.HasFlag(ServiceFields.OfficialSource) ? update.OfficialSource : OfficialSource,
     };
 
     /// <summary>True when the detector of this service's series must change to go from <paramref name="other"/> to this.</summary>
@@ -39,7 +43,7 @@ public sealed record ServiceDefinition(
     /// <summary>Structural equality, categories compared item by item.</summary>
     public bool Equals(ServiceDefinition? other) =>
         other is not null && Id == other.Id && DisplayName == other.DisplayName && Owner == other.Owner
-        && Categories.SequenceEqual(other.Categories) && !DetectionDiffers(other);
+        && Categories.SequenceEqual(other.Categories) && !DetectionDiffers(other) && Equals(OfficialSource, other.OfficialSource);
 
     /// <inheritdoc />
     public override int GetHashCode() => HashCode.Combine(Id, DisplayName, Owner, Categories.Count, MinDistinctReporters, FalseAlarmsPer30Days);

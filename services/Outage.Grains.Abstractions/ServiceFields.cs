@@ -24,6 +24,9 @@ public enum ServiceFields
     /// <summary><see cref="ServiceDefinition.FalseAlarmsPer30Days"/>.</summary>
     FalseAlarmsPer30Days = 16,
 
+    /// <summary><see cref="ServiceDefinition.OfficialSource"/>.</summary>
+    OfficialSource = 32,
+
     /// <summary>Every field but the id.</summary>
-    All = DisplayName | Owner | Categories | MinDistinctReporters | FalseAlarmsPer30Days,
+    All = DisplayName | Owner | Categories | MinDistinctReporters | FalseAlarmsPer30Days | OfficialSource,
 }

@@ -10,6 +10,9 @@ public sealed class CatalogGrain(
     [PersistentState("catalog", StorageNames.State)] IPersistentState<CatalogState> state,
     ServiceCatalog local) : Grain, ICatalogGrain
 {
+    /// <inheritdoc />
+    public override Task OnActivateAsync(CancellationToken cancellationToken) => StartOfficialSourcesAsync();
+
     /// <summary>
     /// The current catalog. Never saved before: this process's copy (the built-in seed on a new cluster),
     /// one version above it so that every process moves to it.
@@ -59,6 +62,11 @@ public sealed class CatalogGrain(
         }
 
         local.Apply(next);
+        await StartOfficialSourcesAsync();
         return next;
     }
+
+    /// <summary>Every service with an official status source has its reader running (idempotent; a removed source stops itself).</summary>
+    private Task StartOfficialSourcesAsync() => Task.WhenAll(Current.Services.Where(s => s.OfficialSource is not null)
+        .Select(s => GrainFactory.GetGrain<IOfficialStatusGrain>(s.Id).EnsurePollingAsync()));
 }

@@ -27,6 +27,7 @@ public sealed class OutageMetrics
     private readonly UpDownCounter<long> _openIncidents;
     private readonly Histogram<double> _detectionDelay;
     private readonly UpDownCounter<long> _watchSubscribers;
+    private readonly Counter<long> _officialReads;
 
     /// <summary>Creates the instruments on a meter of <paramref name="meters"/>.</summary>
     public OutageMetrics(IMeterFactory meters)
@@ -48,7 +49,13 @@ public sealed class OutageMetrics
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [30, 60, 120, 180, 300, 600, 900, 1800, 3600] });
         _watchSubscribers = meter.CreateUpDownCounter<long>("outage.watch.subscribers", "{stream}",
             "WatchStatus streams open on this process.");
+        _officialReads = meter.CreateCounter<long>("outage.official_source.reads", "{read}",
+            "Reads of official status sources, by service and result (ok, not_modified, error).");
     }
+
+    /// <summary>Counts one read of a service's official status source.</summary>
+    public void OfficialSourceRead(string serviceId, string result) =>
+        _officialReads.Add(1, new TagList { { "service", serviceId }, { "result", result } });
 
     /// <summary>Counts one answered report.</summary>
     /// <param name="outcome">accepted, duplicate or rejected (lower case, as the proto enum without its prefix).</param>

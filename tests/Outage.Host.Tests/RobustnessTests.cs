@@ -37,7 +37,7 @@ public class RobustnessTests(RobustHostFactory host, ITestOutputHelper output) :
         "/outage.v1.StatusQueryService/ListDisruptions", "/outage.v1.StatusQueryService/GetTimeline",
         "/outage.v1.StatusQueryService/ListIncidents", "/outage.v1.StatusQueryService/GetIncident",
         "/outage.v1.AdminService/PostStatement", "/outage.v1.AdminService/CreateService",
-        "/outage.v1.AdminService/UpdateService", "/outage.v1.AdminService/DeleteService",
+        "/outage.v1.AdminService/UpdateService", "/outage.v1.AdminService/DeleteService", "/outage.v1.AdminService/GetOfficialSource",
     ];
 
     private static readonly Marshaller<byte[]> Bytes = Marshallers.Create(b => b, b => b);

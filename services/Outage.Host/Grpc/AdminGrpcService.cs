@@ -26,6 +26,7 @@ internal sealed partial class AdminGrpcService(
         ["categories"] = ServiceFields.Categories,
         ["min_distinct_reporters"] = ServiceFields.MinDistinctReporters,
         ["false_alarms_per_30_days"] = ServiceFields.FalseAlarmsPer30Days,
+        ["official_source"] = ServiceFields.OfficialSource,
     };
 
     private ICatalogGrain Catalog => grains.GetGrain<ICatalogGrain>(0);
@@ -128,13 +129,36 @@ internal sealed partial class AdminGrpcService(
 
         Check(service.MinDistinctReporters is >= 0 and <= 100_000, ServiceFields.MinDistinctReporters, "min_distinct_reporters", "must be 1 to 100,000 (0 for the default of 10)");
         Check(double.IsFinite(service.FalseAlarmsPer30Days) && service.FalseAlarmsPer30Days is >= 0 and <= 100, ServiceFields.FalseAlarmsPer30Days, "false_alarms_per_30_days", "must be 0 (the cluster's setting) to 100");
+        if (service.OfficialSource is { } source)
+        {
+            Check(source.Url.Length <= 2000 && Uri.TryCreate(source.Url, UriKind.Absolute, out var url) && url.Scheme is "https" or "http" && url.UserInfo.Length == 0,
+                ServiceFields.OfficialSource, "official_source.url", "must be an absolute http(s) URL of at most 2,000 characters, such as https://status.example.com/api/v2/");
+            Check(source.Components.Count <= 32 && source.Components.All(c => c.Trim().Length is >= 1 and <= 200 && !c.Any(char.IsControl)),
+                ServiceFields.OfficialSource, "official_source.components", "must hold at most 32 component names of 1 to 200 printable characters");
+        }
+
         v.ThrowIfInvalid();
 
         return new ServiceDefinition(service.ServiceId, service.DisplayName.Trim(), service.Owner, service.Categories.ToArray(),
             service.MinDistinctReporters == 0 ? DefaultMinDistinctReporters : service.MinDistinctReporters)
         {
             FalseAlarmsPer30Days = service.FalseAlarmsPer30Days,
+            OfficialSource = service.OfficialSource is { Url.Length: > 0 } s ? new Grains.Abstractions.OfficialStatusSource(s.Url, s.Components.Select(c => c.Trim()).ToArray()) : null,
         };
+    }
+
+    public override async Task<GetOfficialSourceResponse> GetOfficialSource(GetOfficialSourceRequest request, ServerCallContext context)
+    {
+        var v = new RequestValidation();
+        var service = v.Service(catalog, "service_id", request.ServiceId);
+        v.ThrowIfInvalid();
+        if (service!.OfficialSource is not { } source || await grains.GetGrain<IOfficialStatusGrain>(service.Id).GetAsync() is not { } official)
+        {
+            RpcErrors.NotFound($"Service '{service.Id}' has no official status source (set official_source with UpdateService).");
+            return null!;
+        }
+
+        return official.ToProto(source);
     }
 
     private const string NameRule = "must be 1 to 64 lower case letters, digits and dashes, starting and ending with a letter or digit";

@@ -49,6 +49,25 @@ internal static class ProtoMapping
     {
         ServiceId = s.Id, DisplayName = s.DisplayName, Owner = s.Owner, Categories = { s.Categories },
         MinDistinctReporters = s.MinDistinctReporters, FalseAlarmsPer30Days = s.FalseAlarmsPer30Days,
+        OfficialSource = s.OfficialSource is { } source ? new Contracts.V1.OfficialStatusSource { Url = source.Url, Components = { source.Components } } : null,
+    };
+
+    /// <summary>What a service's status page said at the last successful read; null before the first.</summary>
+    public static OfficialStatus? ToProto(this OfficialStatusView v) => v.LastSuccessAt is not { } checkedAt ? null : new OfficialStatus
+    {
+        Status = v.Status, Source = v.Source, CheckedTime = Timestamp.FromDateTimeOffset(checkedAt),
+    };
+
+    public static GetOfficialSourceResponse ToProto(this OfficialStatusView v, Grains.Abstractions.OfficialStatusSource source) => new()
+    {
+        Source = new Contracts.V1.OfficialStatusSource { Url = source.Url, Components = { source.Components } },
+        Official = v.ToProto(),
+        LastSuccessTime = v.LastSuccessAt is { } success ? Timestamp.FromDateTimeOffset(success) : null,
+        LastError = v.LastError,
+        LastErrorTime = v.LastErrorAt is { } error ? Timestamp.FromDateTimeOffset(error) : null,
+        ConsecutiveFailures = v.ConsecutiveFailures,
+        NextPollTime = Timestamp.FromDateTimeOffset(v.NextPollAt == default ? DateTimeOffset.UtcNow : v.NextPollAt),
+        StatementsPosted = v.StatementsPosted,
     };
 
     public static Statement ToProto(this StatementView v) => new()

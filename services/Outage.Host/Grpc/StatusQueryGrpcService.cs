@@ -31,7 +31,15 @@ internal sealed class StatusQueryGrpcService(
     {
         ValidateSeries(request.ServiceId, request.Region);
         var status = await grains.GetSeries(new SeriesKey(request.ServiceId, request.Region)).GetStatusAsync();
-        return new GetStatusResponse { Status = Shown(status, context).ToProto() };
+        var response = new GetStatusResponse { Status = Shown(status, context).ToProto() };
+        if (catalog.Find(request.ServiceId)?.OfficialSource is not null
+            && await grains.GetGrain<IOfficialStatusGrain>(request.ServiceId).GetAsync() is { } official)
+        {
+            // "official: operational" while the crowd says OUTAGE is exactly what people want to see.
+            response.Status.Official = official.ToProto();
+        }
+
+        return response;
     }
 
     public override async Task<ListDisruptionsResponse> ListDisruptions(ListDisruptionsRequest request, ServerCallContext context)

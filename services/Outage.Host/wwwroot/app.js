@@ -191,6 +191,7 @@ async function serviceView(id, region) {
       <p class="crumbs"><a href="#/">Overview</a> › ${region ? html`<a href="#/services/${encodeURIComponent(id)}">${service.displayName}</a> › ${region}` : service.displayName}</p>
       <h1>${service.displayName} <span class="muted">${place}</span> ${badge(lvl, e.recovering)}</h1>
       <p class="explanation" id="explanation" data-level="${lvl}">${explain(st)}</p>
+      ${st.official ? html`<p class="official" id="official" data-status="${st.official.status}">Official status page: <strong>${st.official.status.replaceAll('_', ' ')}</strong> <span class="muted">(${st.official.source}, checked ${time(st.official.checkedTime)})</span></p>` : ''}
       ${st.statements.length ? html`<h2>Official statements</h2>${statementsHtml(st.statements, true)}` : ''}
       <h2 id="chart-heading">Reports over the last 24 hours</h2>
       ${chartHtml(timeline.buckets, `${service.displayName}, ${place}`)}
