@@ -61,7 +61,7 @@ public sealed partial class SeriesGrain(
         var now = time.GetUtcNow();
         S.StartClock(now, _options.BucketWidth);
         _live = SeriesStatusView.Quiet(_series, now);
-        _publication = new StatusPublication(_analysis.Level, S.Incident?.Id ?? "");
+        _publication = new StatusPublication(_feed, metrics, _analysis.Level, S.Incident?.Id ?? "");
         metrics.SeriesActivated(_analysis.Level, S.Incident is not null);
         foreach (var change in unsaved)
         {
@@ -239,21 +239,10 @@ public sealed partial class SeriesGrain(
         return _store.SaveAsync();
     }
 
-    private async Task PublishAsync(SeriesAssessment assessment)
+    private Task PublishAsync(SeriesAssessment assessment)
     {
         _live = SeriesStatusView.From(_series, assessment, S.Incident?.Id ?? "");
-        var before = _publication.Level;
-        if (_publication.IsChange(_live))
-        {
-            await _feed.PublishAsync(_live, before);
-        }
-
-        if (_live.Level != before)
-        {
-            metrics.LevelChanged(before, _live.Level);
-        }
-
-        _publication.Published(_live);
+        return _publication.PublishAsync(_live);
     }
 
     private async Task BestEffortAsync(Func<Task> step, DeactivationReason reason)
