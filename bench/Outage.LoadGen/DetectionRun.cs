@@ -31,7 +31,7 @@ internal static class DetectionRun
             {
                 await foreach (var change in watch.ResponseStream.ReadAllAsync(stop.Token))
                 {
-                    if (!change.Snapshot && change.Status.Level >= DisruptionLevel.Disrupted
+                    if (!change.Snapshot && change.Status is not null && change.Status.Level >= DisruptionLevel.Disrupted
                         && seen.TryGetValue($"{change.Status.ServiceId}/{change.Status.Region}", out var waiter))
                     {
                         waiter.TrySetResult(clock.Elapsed);

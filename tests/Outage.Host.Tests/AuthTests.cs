@@ -142,16 +142,15 @@ public class AuthTests(KeyedHostFactory host) : IClassFixture<KeyedHostFactory>
         Assert.Equal(StatusCode.InvalidArgument, invalid.StatusCode);
 
         using var watch = host.Query().WatchStatus(new WatchStatusRequest { ServiceId = "instagram" }, Bearer("reader-key"));
-        var next = watch.ResponseStream.MoveNext(CancellationToken.None);
-        // The stream joins the feed when its call reaches the server: post until the watcher has seen a statement.
-        PostStatementResponse posted;
-        var attempts = 0;
+        // The end-of-snapshot marker says the stream has joined the feed: a statement posted now reaches it.
         do
         {
-            posted = await admin.PostStatementAsync(post, Bearer("operator-key"));
+            Assert.True(await watch.ResponseStream.MoveNext(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10)));
         }
-        while (await Task.WhenAny(next, Task.Delay(500)) != next && ++attempts < 20);
+        while (!watch.ResponseStream.Current.SnapshotComplete);
 
+        var next = watch.ResponseStream.MoveNext(CancellationToken.None);
+        var posted = await admin.PostStatementAsync(post, Bearer("operator-key"));
         Assert.Equal("operator", posted.Statement.Author);
         Assert.Null(posted.Statement.AcknowledgementLag); // nothing is disrupted: no lag to measure
         Assert.True(await next.WaitAsync(TimeSpan.FromSeconds(10)));

@@ -105,11 +105,14 @@ public class OutageLifecycleTests(OutageHostFactory host)
         }
 
         var expected = facebookGb.Where(m => m.Sequence > middle).Select(m => m.Sequence).ToList();
-        Assert.Equal(expected, replayed.Select(m => m.Sequence));
+        Assert.Equal(expected, replayed.Where(m => m.Status is not null).Select(m => m.Sequence));
         Assert.All(replayed, m => Assert.False(m.Snapshot));
+        // The replay ends with the marker that says the client is up to date.
+        Assert.Single(replayed, m => m.SnapshotComplete);
+        Assert.True(replayed.First(m => m.SnapshotComplete).Sequence >= expected[^1]);
     }
 
-    private static bool IsFacebookGb(Seen s) => s.Message.Status.ServiceId == "facebook" && s.Message.Status.Region == "GB";
+    private static bool IsFacebookGb(Seen s) => s.Message.Status?.ServiceId == "facebook" && s.Message.Status.Region == "GB";
 
     /// <summary>Moves the product clock and lets every active series close its buckets.</summary>
     private async Task AdvanceAsync(int minutes)

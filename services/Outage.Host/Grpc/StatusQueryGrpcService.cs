@@ -16,6 +16,7 @@ internal sealed class StatusQueryGrpcService(
     WatchHub hub,
     [FromKeyedServices(OutageClock.Key)] TimeProvider time,
     IOptions<SeriesOptions> seriesOptions,
+    IOptions<WatchOptions> watchOptions,
     Security.PrivacyFilter privacy) : StatusQueryService.StatusQueryServiceBase
 {
     private static readonly TimeSpan[] TimelineWidths = [TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(15)];
@@ -166,11 +167,32 @@ internal sealed class StatusQueryGrpcService(
             sent = snapshot.Sequence;
         }
 
-        await foreach (var change in subscription.Reader.ReadAllAsync(ct))
+        // The watcher of a healthy system knows it is connected and that all is well: not silence.
+        await responseStream.WriteAsync(new WatchStatusResponse { Sequence = sent, SnapshotComplete = true }, ct);
+        var heartbeat = watchOptions.Value.HeartbeatInterval;
+        while (!ct.IsCancellationRequested)
         {
+            using var quiet = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            quiet.CancelAfter(heartbeat);
+            StatusChange change;
+            try
+            {
+                change = await subscription.Reader.ReadAsync(quiet.Token);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                await responseStream.WriteAsync(new WatchStatusResponse { Sequence = sent, Heartbeat = true }, ct);
+                continue;
+            }
+            catch (System.Threading.Channels.ChannelClosedException)
+            {
+                return; // the hub dropped a watcher that fell behind: the stream ends, the client resumes from its last sequence
+            }
+
             if (change.Sequence > sent && Matches(change.Status, request.ServiceId, "", request.Region))
             {
                 await responseStream.WriteAsync(ToResponse(change, snapshot: false, context), ct);
+                sent = change.Sequence;
             }
         }
     }

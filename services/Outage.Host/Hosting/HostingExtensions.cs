@@ -131,6 +131,7 @@ internal static class HostingExtensions
         // The status query serves timelines within the series' retention: an edge reads the same section.
         services.AddOptions<SeriesOptions>().BindConfiguration(SeriesOptions.Section);
         services.AddOptions<IntakeOptions>().BindConfiguration(IntakeOptions.Section);
+        services.AddOptions<WatchOptions>().BindConfiguration(WatchOptions.Section);
         services.AddSingleton<ReportAggregator>();
         services.AddHostedService(sp => sp.GetRequiredService<ReportAggregator>());
         services.AddSingleton<WatchHub>();

@@ -92,6 +92,8 @@ async function watch() {
 
 function onChange(message) {
   live.sequence = Math.max(live.sequence, Number(message.sequence) || 0);
+  // The end of the snapshot and the heartbeats carry no status: the stream is alive and nothing changed.
+  if (!message.status) { setLive('live', 'Live'); return; }
   // Several changes arrive together: one refresh for them all, a quarter of a second after the first, and
   // not within two seconds of the previous one (every open page is a reader of the API).
   if (live.timer) return;

@@ -267,6 +267,17 @@ internal static class QueryCommands
                     {
                         waiting = false;
                         last = change.Sequence;
+                        if (change.SnapshotComplete)
+                        {
+                            AnsiConsole.MarkupLine($"[grey]{DateTime.UtcNow:HH:mm:ss} #{change.Sequence,-6} up to date: every series not listed is NORMAL; changes follow as they happen.[/]");
+                            continue;
+                        }
+
+                        if (change.Heartbeat || change.Status is null)
+                        {
+                            continue; // the stream is alive and nothing changed
+                        }
+
                         var s = change.Status;
                         var arrow = change.Snapshot ? "now" : $"{LevelWord(change.PreviousLevel)} →";
                         AnsiConsole.MarkupLine($"{DateTime.UtcNow:HH:mm:ss} #{change.Sequence,-6} {Markup.Escape(Format.Series(s.ServiceId, s.Region)),-24} {arrow} {Format.Level(s.Level)}  {Markup.Escape(Format.Sentence(s))}");
