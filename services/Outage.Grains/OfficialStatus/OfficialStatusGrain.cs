@@ -37,7 +37,9 @@ public sealed partial class OfficialStatusGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var tick = _options.PollInterval < TimeSpan.FromSeconds(10) ? _options.PollInterval : TimeSpan.FromSeconds(10);
-        this.RegisterGrainTimer(_ => PollIfDueAsync(), new GrainTimerCreationOptions(TimeSpan.Zero, tick) { Interleave = false, KeepAlive = true });
+        // Interleaved: while a read waits for a slow source (up to the request timeout, per document), GetStatus still
+        // gets this grain's last known state at once. Ticks never overlap each other.
+        this.RegisterGrainTimer(_ => PollIfDueAsync(), new GrainTimerCreationOptions(TimeSpan.Zero, tick) { Interleave = true, KeepAlive = true });
         return Task.CompletedTask;
     }
 
