@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Outage.Grains.Abstractions;
 
 namespace Outage.Grains;
@@ -6,9 +7,10 @@ namespace Outage.Grains;
 /// The catalog's source of truth. Every process copies it into its <see cref="ServiceCatalog"/> (polling with
 /// its version, so an unchanged catalog costs one small answer); AdminService changes it here.
 /// </summary>
-public sealed class CatalogGrain(
+public sealed partial class CatalogGrain(
     [PersistentState("catalog", StorageNames.State)] IPersistentState<CatalogState> state,
-    ServiceCatalog local) : Grain, ICatalogGrain
+    ServiceCatalog local,
+    ILogger<CatalogGrain> logger) : Grain, ICatalogGrain
 {
     /// <inheritdoc />
     public override Task OnActivateAsync(CancellationToken cancellationToken) => StartOfficialSourcesAsync();
@@ -66,7 +68,23 @@ public sealed class CatalogGrain(
         return next;
     }
 
-    /// <summary>Every service with an official status source has its reader running (idempotent; a removed source stops itself).</summary>
-    private Task StartOfficialSourcesAsync() => Task.WhenAll(Current.Services.Where(s => s.OfficialSource is not null)
-        .Select(s => GrainFactory.GetGrain<IOfficialStatusGrain>(s.Id).EnsurePollingAsync()));
+    /// <summary>
+    /// Every service with an official status source has its reader running (idempotent; a removed source stops itself).
+    /// Best effort: the catalog never fails because a reader could not be reached (each reader's reminder brings it back).
+    /// </summary>
+    private async Task StartOfficialSourcesAsync()
+    {
+        try
+        {
+            await Task.WhenAll(Current.Services.Where(s => s.OfficialSource is not null)
+                .Select(s => GrainFactory.GetGrain<IOfficialStatusGrain>(s.Id).EnsurePollingAsync()));
+        }
+        catch (Exception e) when (e is OrleansException or TimeoutException)
+        {
+            LogReadersNotStarted(logger, e);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Official status readers not all started; their reminders will bring them back.")]
+    private static partial void LogReadersNotStarted(ILogger logger, Exception exception);
 }
