@@ -28,6 +28,9 @@ public sealed class OutageMetrics
     private readonly Histogram<double> _detectionDelay;
     private readonly UpDownCounter<long> _watchSubscribers;
     private readonly Counter<long> _officialReads;
+    private readonly Counter<long> _notificationAttempts;
+    private readonly Histogram<double> _notificationLatency;
+    private readonly UpDownCounter<long> _notificationOutbox;
 
     /// <summary>Creates the instruments on a meter of <paramref name="meters"/>.</summary>
     public OutageMetrics(IMeterFactory meters)
@@ -51,11 +54,35 @@ public sealed class OutageMetrics
             "WatchStatus streams open on this process.");
         _officialReads = meter.CreateCounter<long>("outage.official_source.reads", "{read}",
             "Reads of official status sources, by service and result (ok, not_modified, error).");
+        _notificationAttempts = meter.CreateCounter<long>("outage.notifications.deliveries", "{attempt}",
+            "Notification delivery attempts, by channel (webhook, slack, email) and outcome (delivered, http_error, gone, refused, unreachable).");
+        _notificationLatency = meter.CreateHistogram<double>("outage.notifications.delivery.duration", "s",
+            "Time a notification target took to answer one attempt, by channel.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15] });
+        _notificationOutbox = meter.CreateUpDownCounter<long>("outage.notifications.outbox", "{notification}",
+            "Notifications waiting in the outboxes of the subscriptions active in this silo (pending changes and queued messages).");
     }
 
     /// <summary>Counts one read of a service's official status source.</summary>
     public void OfficialSourceRead(string serviceId, string result) =>
         _officialReads.Add(1, new TagList { { "service", serviceId }, { "result", result } });
+
+    /// <summary>Counts one notification delivery attempt and records the target's answer time.</summary>
+    public void NotificationAttempted(Abstractions.Notifications.NotificationChannel channel, string outcome, TimeSpan latency)
+    {
+        var tag = new KeyValuePair<string, object?>("channel", channel.ToString().ToLowerInvariant());
+        _notificationAttempts.Add(1, tag, new("outcome", outcome));
+        _notificationLatency.Record(latency.TotalSeconds, tag);
+    }
+
+    /// <summary>The notifications waiting in this silo's outboxes changed by <paramref name="delta"/>.</summary>
+    public void NotificationOutboxChanged(int delta)
+    {
+        if (delta != 0)
+        {
+            _notificationOutbox.Add(delta);
+        }
+    }
 
     /// <summary>Counts one answered report.</summary>
     /// <param name="outcome">accepted, duplicate or rejected (lower case, as the proto enum without its prefix).</param>

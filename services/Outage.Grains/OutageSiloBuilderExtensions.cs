@@ -10,7 +10,7 @@ public static class OutageSiloBuilderExtensions
 {
     /// <summary>
     /// The grains' services: the catalog (the built-in one until the catalog grain's copy arrives), the series options
-    /// from <c>Outage:Series</c> (checked at start-up), the product's metrics and the reader of official status sources. Storage is the caller's choice
+    /// from <c>Outage:Series</c> (checked at start-up), the product's metrics, the reader of official status sources and the notification sender. Storage is the caller's choice
     /// (<see cref="StorageRegistration.AddOutageMemoryStorage"/> embedded, Redis in production), as is the product clock
     /// (a keyed <see cref="TimeProvider"/> under <see cref="OutageClock.Key"/>: the host's may run fast for demonstrations,
     /// a test's is fake).
@@ -26,6 +26,9 @@ public static class OutageSiloBuilderExtensions
         // Official status sources: one HTTP connection pool per silo, shared by every source's grain.
         services.AddOptions<OfficialStatus.OfficialStatusOptions>().BindConfiguration(OfficialStatus.OfficialStatusOptions.Section);
         services.TryAddSingleton<OfficialStatus.StatuspageFetcher>();
+        // Notifications: one connection pool (with the SSRF rule) and one SMTP configuration per silo.
+        services.AddOptions<Notifications.NotificationOptions>().BindConfiguration(Notifications.NotificationOptions.Section);
+        services.TryAddSingleton<Notifications.NotificationSender>();
         return silo;
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Orleans.Utilities;
 using Outage.Detection;
 using Outage.Grains.Abstractions;
+using Outage.Grains.Abstractions.Notifications;
 
 namespace Outage.Grains;
 
@@ -11,16 +12,21 @@ namespace Outage.Grains;
 /// that reconnect, and pushes each change once to every silo's (or edge's) watch hub.
 /// </summary>
 /// <remarks>
-/// The index and the sequence number are saved with every change, so sequence numbers keep increasing
+/// <para>The index and the sequence number are saved with every change, so sequence numbers keep increasing
 /// across restarts; the retained change log is in memory (a client resuming from before a restart gets a
-/// fresh snapshot).
+/// fresh snapshot).</para>
+/// <para>Each change is also saved in <see cref="StatusFeedState.Unrouted"/> with the change itself, and handed to the
+/// notification router in the background (never holding up the series that published it); it leaves the list once the
+/// router has it in every matching subscription's outbox. Changes left after a crash are routed when the feed activates
+/// again (the watch hubs bring it back within seconds).</para>
 /// </remarks>
-public sealed class StatusFeedGrain(
+public sealed partial class StatusFeedGrain(
     [PersistentState("feed", StorageNames.State)] IPersistentState<StatusFeedState> state,
     ILogger<StatusFeedGrain> logger) : Grain, IStatusFeedGrain
 {
     private readonly Queue<StatusChange> _changes = new();
     private readonly ObserverManager<IStatusObserver> _observers = new(StatusFeed.ObserverExpiry, logger);
+    private bool _routing;
 
     private Dictionary<string, SeriesStatusView> Disruptions => state.State.Disruptions;
 
@@ -28,6 +34,14 @@ public sealed class StatusFeedGrain(
     {
         get => state.State.Sequence;
         set => state.State.Sequence = value;
+    }
+
+    /// <inheritdoc />
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // Routing that failed (the router unreachable) or that a dead silo left is retried every few seconds while some is owed.
+        this.RegisterGrainTimer(_ => RouteAsync(), new GrainTimerCreationOptions(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5)) { Interleave = true });
+        return Task.CompletedTask;
     }
 
     /// <inheritdoc />
@@ -47,9 +61,10 @@ public sealed class StatusFeedGrain(
     }
 
     /// <summary>Numbers a change, retains it, saves the state and pushes the change to every observer.</summary>
-    private async Task AppendAsync(SeriesStatusView status, DisruptionLevel previousLevel)
+    private async Task AppendAsync(SeriesStatusView status, DisruptionLevel previousLevel, StatementView? statement = null)
     {
-        var change = new StatusChange(++Sequence, status, previousLevel);
+        var change = new StatusChange(++Sequence, status, previousLevel) { Statement = statement, TraceParent = System.Diagnostics.Activity.Current?.Id };
+        state.State.Unrouted.Add(change);
         _changes.Enqueue(change);
         while (_changes.Count > StatusFeed.RetainedChanges)
         {
@@ -58,6 +73,38 @@ public sealed class StatusFeedGrain(
 
         await state.WriteStateAsync();
         _observers.Notify(o => o.OnStatusChanged(change));
+        _ = RouteAsync();
+    }
+
+    /// <summary>Hands the unrouted changes to the notification router, one batch at a time; a failure is retried by the timer.</summary>
+    private async Task RouteAsync()
+    {
+        if (_routing || state.State.Unrouted.Count == 0)
+        {
+            return;
+        }
+
+        _routing = true;
+        try
+        {
+            var batch = state.State.Unrouted.ToArray();
+            await GrainFactory.GetGrain<INotificationRouterGrain>(0).RouteAsync(batch);
+            state.State.Unrouted.RemoveRange(0, batch.Length);
+            // Saved with the next change; a crash before that routes the batch again, and outboxes ignore it by sequence.
+        }
+        catch (Exception e)
+        {
+            LogRoutingFailed(logger, e, state.State.Unrouted.Count);
+        }
+        finally
+        {
+            _routing = false;
+        }
+
+        if (state.State.Unrouted.Count > 0)
+        {
+            _ = RouteAsync();
+        }
     }
 
     /// <inheritdoc />
@@ -111,7 +158,7 @@ public sealed class StatusFeedGrain(
         {
             Statements = statements.Where(s => s.ServiceId == service).ToArray(),
         };
-        await AppendAsync(status, status.Level);
+        await AppendAsync(status, status.Level, recorded);
         return recorded;
     }
 
@@ -136,4 +183,7 @@ public sealed class StatusFeedGrain(
         _observers.Unsubscribe(observer);
         return Task.CompletedTask;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Routing {Count} status changes to notifications failed; retrying")]
+    private static partial void LogRoutingFailed(ILogger logger, Exception exception, int count);
 }

@@ -17,4 +17,7 @@ public sealed class StatusFeedState
 
     /// <summary>Official statements of the last day, newest first, at most <see cref="StatusFeed.RetainedStatements"/>.</summary>
     [Id(2)] public List<StatementView> Statements { get; set; } = [];
+
+    /// <summary>Changes not yet handed to the notification router, oldest first (saved with the change, removed once routed).</summary>
+    [Id(3)] public List<StatusChange> Unrouted { get; set; } = [];
 }

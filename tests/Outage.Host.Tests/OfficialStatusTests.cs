@@ -161,8 +161,8 @@ public class OfficialStatusTests(OfficialStatusHostFactory host) : IClassFixture
         Assert.False((await allowing.GetAsync(new Uri(_pages.Url("private") + "summary.json"), null, default)).IsNotModified);
 
         Assert.All(new[] { "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "::1", "fd00::1", "fe80::1", "0.0.0.0" },
-            a => Assert.False(StatuspageFetcher.IsPublic(IPAddress.Parse(a)), a));
-        Assert.True(StatuspageFetcher.IsPublic(IPAddress.Parse("93.184.216.34")));
+            a => Assert.False(Outage.Grains.Outbound.PublicAddressConnector.IsPublic(IPAddress.Parse(a)), a));
+        Assert.True(Outage.Grains.Outbound.PublicAddressConnector.IsPublic(IPAddress.Parse("93.184.216.34")));
     }
 
     [Fact]

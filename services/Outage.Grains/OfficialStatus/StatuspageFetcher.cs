@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using Microsoft.Extensions.Options;
 
 namespace Outage.Grains.OfficialStatus;
@@ -24,7 +23,7 @@ public sealed class StatuspageFetcher : IDisposable
             AllowAutoRedirect = false, // a redirect could lead anywhere: the configured URL is the one read
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
-            ConnectCallback = ConnectAsync,
+            ConnectCallback = new Outbound.PublicAddressConnector(_options.AllowPrivateAddresses, []).ConnectAsync,
         };
         _http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
         _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("Outage-StatusReader", "1"));
@@ -89,50 +88,4 @@ public sealed class StatuspageFetcher : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => _http.Dispose();
-
-    private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
-    {
-        var addresses = await Dns.GetHostAddressesAsync(context.DnsEndPoint.Host, cancellationToken);
-        // The address checked is the address connected to: no second lookup that could answer differently.
-        var allowed = addresses.Where(a => _options.AllowPrivateAddresses || IsPublic(a)).ToArray();
-        if (allowed.Length == 0)
-        {
-            throw new HttpRequestException($"{context.DnsEndPoint.Host} resolves to no public address (private addresses are refused: Outage:OfficialStatus:AllowPrivateAddresses)");
-        }
-
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            await socket.ConnectAsync(allowed, context.DnsEndPoint.Port, cancellationToken);
-            return new NetworkStream(socket, ownsSocket: true);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-    }
-
-    /// <summary>False for loopback, private (RFC 1918, unique local), link-local, carrier-grade NAT, multicast and unspecified addresses.</summary>
-    public static bool IsPublic(IPAddress address)
-    {
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-
-        if (IPAddress.IsLoopback(address) || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any))
-        {
-            return false;
-        }
-
-        if (address.AddressFamily == AddressFamily.InterNetworkV6)
-        {
-            return !(address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6UniqueLocal || address.IsIPv6Multicast);
-        }
-
-        var b = address.GetAddressBytes();
-        return !(b[0] == 10 || (b[0] == 172 && b[1] >= 16 && b[1] <= 31) || (b[0] == 192 && b[1] == 168)
-            || (b[0] == 169 && b[1] == 254) || (b[0] == 100 && b[1] >= 64 && b[1] <= 127) || b[0] == 0 || b[0] >= 224);
-    }
 }

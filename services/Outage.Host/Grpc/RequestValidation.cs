@@ -30,7 +30,8 @@ internal struct RequestValidation(string prefix = "", int index = -1)
     {
         if (!ok)
         {
-            var item = index < 0 ? prefix : $"{prefix}[{index}]";
+            // "new RequestValidation()" is the struct's default (index 0, not -1): without a prefix there is no item.
+            var item = string.IsNullOrEmpty(prefix) ? "" : index < 0 ? prefix : $"{prefix}[{index}]";
             var name = item.Length == 0 ? field : field.Length == 0 ? item : $"{item}.{field}";
             (_violations ??= []).Add(new FieldViolation { Field = name, Description = description });
         }

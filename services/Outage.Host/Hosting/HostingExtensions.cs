@@ -6,6 +6,7 @@ using Outage.Grains;
 using Outage.Grains.Abstractions;
 using Outage.Host.Grpc;
 using Outage.Host.Ingest;
+using Outage.Host.Notifications;
 using Outage.Host.Storage;
 using Outage.Host.Watch;
 using StackExchange.Redis;
@@ -138,6 +139,10 @@ internal static class HostingExtensions
         services.AddHostedService(sp => sp.GetRequiredService<WatchHub>());
         services.AddSingleton<ReportValidator>();
         services.AddSingleton<ReportHasher>();
+        services.AddSingleton<Notifications.SubscriptionValidator>();
+        // The edge validates targets with the silos' SSRF rule and options (it holds no grains).
+        services.AddOptions<Grains.Notifications.NotificationOptions>().BindConfiguration(Grains.Notifications.NotificationOptions.Section);
+        services.TryAddSingleton<Grains.Notifications.NotificationSender>();
         services.Configure<HostOptions>(o => o.ShutdownTimeout = host.ShutdownTimeout);
 
         var grpc = services.AddGrpc(o =>
@@ -206,6 +211,8 @@ internal static class HostingExtensions
         app.MapGrpcService<ReportIntakeGrpcService>().RequireAuthorization(Security.Scopes.ReportsWrite);
         app.MapGrpcService<StatusQueryGrpcService>().RequireAuthorization(Security.Scopes.StatusRead);
         app.MapGrpcService<AdminGrpcService>().RequireAuthorization(Security.Scopes.Admin);
+        app.MapGrpcService<NotificationGrpcService>().RequireAuthorization(Security.Scopes.NotificationsWrite);
+        app.MapEmailLinks();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         app.MapHealthChecks("/healthz");

@@ -32,7 +32,7 @@ public sealed class ApiKeyStore
                 throw new InvalidOperationException($"{AuthOptions.Section}: key '{key.Name}' needs a name and a hex SHA-256 hash of 64 characters.");
             }
 
-            if (key.Scopes.FirstOrDefault(s => s is not (Scopes.ReportsWrite or Scopes.StatusRead or Scopes.Admin)) is { } unknown)
+            if (key.Scopes.FirstOrDefault(s => s is not (Scopes.ReportsWrite or Scopes.StatusRead or Scopes.NotificationsWrite or Scopes.Admin)) is { } unknown)
             {
                 throw new InvalidOperationException($"{AuthOptions.Section}: key '{key.Name}' has an unknown scope '{unknown}'.");
             }

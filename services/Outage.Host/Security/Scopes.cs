@@ -9,6 +9,9 @@ public static class Scopes
     /// <summary>Read status, timelines, incidents (StatusQueryService).</summary>
     public const string StatusRead = "status:read";
 
+    /// <summary>Manage the key's own notification subscriptions (NotificationService).</summary>
+    public const string NotificationsWrite = "notifications:write";
+
     /// <summary>Manage the catalog and post statements.</summary>
     public const string Admin = "admin";
 

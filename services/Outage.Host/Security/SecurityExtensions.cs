@@ -23,6 +23,9 @@ internal static class SecurityExtensions
             o.AddPolicy(Scopes.StatusRead, p => p.RequireAssertion(c => Allowed(c, Scopes.StatusRead, a => a.AnonymousStatusReads)));
             // State-changing calls always need a key with the scope, configured keys or not (the first-start admin key).
             o.AddPolicy(Scopes.Admin, p => p.RequireAssertion(c => c.User.Identity?.IsAuthenticated == true && c.User.HasClaim(Scopes.ClaimType, Scopes.Admin)));
+            // Subscriptions belong to the key that made them: always a key, with the scope (or admin).
+            o.AddPolicy(Scopes.NotificationsWrite, p => p.RequireAssertion(c => c.User.Identity?.IsAuthenticated == true
+                && (c.User.HasClaim(Scopes.ClaimType, Scopes.NotificationsWrite) || c.User.HasClaim(Scopes.ClaimType, Scopes.Admin))));
         });
     }
 
