@@ -211,6 +211,32 @@ public sealed class NotificationTests(NotificationHostFactory host) : IClassFixt
     }
 
     [Fact]
+    public async Task TheJsonRouteCreatesASubscriptionAsTheReadmeShows()
+    {
+        var http = host.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/subscriptions")
+        {
+            Content = new StringContent("""
+                {"webhookUrl": "http://127.0.0.1:9/hook", "filter": {"owner": "meta", "regions": ["US", "GB"], "minLevel": "DISRUPTION_LEVEL_OUTAGE"},
+                 "events": ["NOTIFICATION_EVENT_DISRUPTION_STARTED", "NOTIFICATION_EVENT_RESOLVED"], "minDuration": "300s"}
+                """, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new("Bearer", "newsdesk-key");
+        using var response = await http.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, body);
+        var json = System.Text.Json.JsonDocument.Parse(body).RootElement;
+        Assert.StartsWith("whsec_", json.GetProperty("signingSecret").GetString());
+        var subscription = json.GetProperty("subscription");
+        Assert.Equal("SUBSCRIPTION_STATE_ACTIVE", subscription.GetProperty("state").GetString());
+        Assert.Equal("300s", subscription.GetProperty("minDuration").GetString());
+        Assert.Equal(2, subscription.GetProperty("events").GetArrayLength());
+
+        using var anonymous = await http.PostAsync("/v1/subscriptions", new StringContent("{}", Encoding.UTF8, "application/json"));
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, anonymous.StatusCode);
+    }
+
+    [Fact]
     public async Task ReplaySendsADeliveredMessageAgainWithItsId()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
