@@ -8,7 +8,7 @@ var root = new RootCommand("outage: crowd-sourced outage detection. Replay and s
     QualityCommand.Create(),
     EvaluateCommand.Create(),
 };
-foreach (var command in QueryCommands.Create())
+foreach (var command in QueryCommands.Create().Concat(NotificationCommands.Create()))
 {
     root.Subcommands.Add(command);
 }

@@ -62,6 +62,8 @@ internal static class ServiceClient
 
     public static AdminService.AdminServiceClient Admin(string server) => new(Channel(server));
 
+    public static NotificationService.NotificationServiceClient Notifications(string server) => new(Channel(server));
+
     /// <summary>Runs a call and turns gRPC failures into one readable line and exit code 1; then closes the channels.</summary>
     public static async Task<int> Run(string server, Func<Task> action)
     {
