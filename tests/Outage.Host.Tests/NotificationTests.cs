@@ -211,6 +211,27 @@ public sealed class NotificationTests(NotificationHostFactory host) : IClassFixt
     }
 
     [Fact]
+    public async Task ASlackSubscriptionGetsAReadableMessageWithALinkAndNoSignature()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var created = await host.Notifications().CreateSubscriptionAsync(new CreateSubscriptionRequest
+        {
+            Subscription = new Subscription { SlackWebhookUrl = receiver.Address + "/slack", Filter = new() { ServiceIds = { "discord" }, Regions = { "FR" } } },
+        }, Newsdesk);
+        Assert.Empty(created.SigningSecret);
+        await DisruptAsync("discord", "FR", created.Subscription.SubscriptionId);
+        Assert.True(await Reports.Eventually(() => Task.FromResult(receiver.To("/slack").Count > 0), 10), "no Slack message arrived");
+
+        var message = receiver.To("/slack")[0];
+        Assert.False(message.Headers.ContainsKey("webhook-signature"));
+        var text = message.Json.GetProperty("text").GetString()!;
+        Assert.Matches("^(DISRUPTED|OUTAGE): Discord in FR$", text);
+        var section = message.Json.GetProperty("blocks")[0].GetProperty("text").GetProperty("text").GetString()!;
+        Assert.StartsWith($"*<{PublicBaseUrl}/#/services/discord/FR|", section);
+        Assert.Contains("reports in 15 min", section);
+    }
+
+    [Fact]
     public async Task TheJsonRouteCreatesASubscriptionAsTheReadmeShows()
     {
         var http = host.CreateClient();
