@@ -33,12 +33,12 @@ public sealed class WebhookReceiver : IAsyncDisposable
     /// <summary>The receiver's base address, such as <c>http://127.0.0.1:PORT</c>.</summary>
     public string Address => _app.Urls.First();
 
-    /// <summary>Starts a receiver on a free loopback port.</summary>
-    public static async Task<WebhookReceiver> StartAsync()
+    /// <summary>Starts a receiver on <paramref name="port"/> of loopback (0: a free port).</summary>
+    public static async Task<WebhookReceiver> StartAsync(int port = 0)
     {
         // A content root of its own: the host's appsettings.json beside the tests would bind the host's ports.
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = Directory.CreateTempSubdirectory("receiver-").FullName });
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var receiver = new WebhookReceiver(app);
