@@ -76,10 +76,13 @@ public sealed class NotificationSender : IDisposable
         {
             return new DeliveryResult(false, 0, Stopwatch.GetElapsedTime(started), $"no answer within {_options.RequestTimeout.TotalSeconds:0.#} s");
         }
+        catch (HttpRequestException e) when (e.InnerException is AddressRefusedException refused)
+        {
+            return new DeliveryResult(false, 0, Stopwatch.GetElapsedTime(started), refused.Message) { Refused = true };
+        }
         catch (HttpRequestException e)
         {
-            var refused = e.Message.Contains("no public address", StringComparison.Ordinal);
-            return new DeliveryResult(false, 0, Stopwatch.GetElapsedTime(started), refused ? e.Message : $"unreachable: {e.InnerException?.Message ?? e.Message}") { Refused = refused };
+            return new DeliveryResult(false, 0, Stopwatch.GetElapsedTime(started), $"unreachable: {e.InnerException?.Message ?? e.Message}");
         }
         catch (Exception e) when (e is SmtpCommandException or SmtpProtocolException or IOException or System.Net.Sockets.SocketException or AuthenticationException)
         {

@@ -111,7 +111,16 @@ public sealed partial class SubscriptionGrain(
         {
             metrics.NotificationOutboxChanged(-S.OutboxDepth);
             await Router.UnregisterAsync(definition.Id);
-            await state.ClearStateAsync();
+            await _saving.WaitAsync(); // not while an interleaved save is in flight
+            try
+            {
+                await state.ClearStateAsync();
+            }
+            finally
+            {
+                _saving.Release();
+            }
+
             _outbox = new NotificationOutbox(S, options.Value);
         }
     }

@@ -37,13 +37,13 @@ public sealed class PublicAddressConnector(bool allowPrivate, IReadOnlyList<IPNe
         return addresses.Where(Allows).ToArray();
     }
 
-    /// <summary>A <see cref="SocketsHttpHandler.ConnectCallback"/> that connects to an allowed address or fails with <see cref="HttpRequestException"/>.</summary>
+    /// <summary>A <see cref="SocketsHttpHandler.ConnectCallback"/> that connects to an allowed address or fails with <see cref="AddressRefusedException"/> (which HttpClient reports inside an <see cref="HttpRequestException"/>).</summary>
     public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
         var allowed = await AllowedAddressesAsync(context.DnsEndPoint.Host, cancellationToken);
         if (allowed.Length == 0)
         {
-            throw new HttpRequestException($"{context.DnsEndPoint.Host} resolves to no public address (loopback, private, link-local and metadata addresses are refused)");
+            throw new AddressRefusedException($"{context.DnsEndPoint.Host} resolves to no public address (loopback, private, link-local and metadata addresses are refused)");
         }
 
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
