@@ -127,7 +127,7 @@ public class OfficialStatusTests(OfficialStatusHostFactory host) : IClassFixture
             // Meanwhile everything else answers at once, and the healthy source is still read.
             var quick = Stopwatch.StartNew();
             await host.Query().GetStatusAsync(new GetStatusRequest { ServiceId = "facebook", Region = "US" });
-            Assert.True(quick.Elapsed < TimeSpan.FromSeconds(1), $"GetStatus took {quick.Elapsed} while the source was {behaviour}");
+            Assert.True(quick.Elapsed < TimeSpan.FromSeconds(2), $"GetStatus took {quick.Elapsed} while the source was {behaviour}");
             // Even the service whose source misbehaves answers at once, with its last known official status, also while its
             // reader waits for the source (asked for 5 s, longer than a read's timeout and the backoff between reads).
             var slowest = TimeSpan.Zero;
@@ -140,7 +140,9 @@ public class OfficialStatusTests(OfficialStatusHostFactory host) : IClassFixture
                 await Task.Delay(250);
             }
 
-            Assert.True(slowest < TimeSpan.FromSeconds(1), $"GetStatus of the hostile service took up to {slowest} while its source was {behaviour}");
+            // A call that waited for the reader would take at least a read's timeout (2 s); under 2 s it did not wait
+            // (a tighter bound measured the machine's load: CI saw 1.01 s on a busy runner with a Garbage source).
+            Assert.True(slowest < TimeSpan.FromSeconds(2), $"GetStatus of the hostile service took up to {slowest} while its source was {behaviour}");
             var healthy = await SourceAsync("healthy");
             Assert.True(DateTimeOffset.UtcNow - healthy.LastSuccessTime.ToDateTimeOffset() < TimeSpan.FromSeconds(5), $"healthy source last read {healthy.LastSuccessTime}");
         }

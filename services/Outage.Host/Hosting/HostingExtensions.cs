@@ -7,6 +7,7 @@ using Outage.Grains.Abstractions;
 using Outage.Host.Grpc;
 using Outage.Host.Ingest;
 using Outage.Host.Notifications;
+using Outage.Host.Public;
 using Outage.Host.Storage;
 using Outage.Host.Watch;
 using StackExchange.Redis;
@@ -213,6 +214,10 @@ internal static class HostingExtensions
         app.MapGrpcService<AdminGrpcService>().RequireAuthorization(Security.Scopes.Admin);
         app.MapGrpcService<NotificationGrpcService>().RequireAuthorization(Security.Scopes.NotificationsWrite);
         app.MapEmailLinks();
+        // Badges and feeds are reads: open to anonymous callers exactly when status reads are.
+        var reads = app.MapGroup("").RequireAuthorization(Security.Scopes.StatusRead);
+        reads.MapBadges();
+        reads.MapFeeds();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         app.MapHealthChecks("/healthz");

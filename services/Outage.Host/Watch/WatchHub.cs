@@ -26,6 +26,9 @@ public sealed partial class WatchHub(IGrainFactory grains, OutageMetrics metrics
     /// <summary>The local view of a series' status: NORMAL unless the feed said otherwise.</summary>
     public SeriesStatusView? Find(SeriesKey series) => _statuses.GetValueOrDefault(series);
 
+    /// <summary>Every series this process knows to be above NORMAL.</summary>
+    public IEnumerable<SeriesStatusView> Disrupted => _statuses.Values;
+
     /// <summary>The service's official statements known to this process, newest first.</summary>
     public IReadOnlyList<StatementView> Statements(string serviceId) => _statements.GetValueOrDefault(serviceId) ?? [];
 
