@@ -88,8 +88,9 @@ public sealed class OutageMetrics
     /// <param name="outcome">accepted, duplicate or rejected (lower case, as the proto enum without its prefix).</param>
     /// <param name="serviceId">The report's service; "unknown" when it was not a known service.</param>
     /// <param name="reason">For rejected reports, the first field violated; empty otherwise.</param>
-    public void ReportAnswered(string outcome, string serviceId, string reason = "") =>
-        _reports.Add(1, new TagList { { "outcome", outcome }, { "service", serviceId }, { "reason", reason } });
+    /// <param name="channel">How it came: "api" (the gRPC and JSON API: apps, partners) or "web" (the status page's button).</param>
+    public void ReportAnswered(string outcome, string serviceId, string reason = "", string channel = "api") =>
+        _reports.Add(1, new TagList { { "outcome", outcome }, { "service", serviceId }, { "reason", reason }, { "channel", channel } });
 
     /// <summary>Records how long an intake RPC took to answer.</summary>
     public void IngestCompleted(string rpc, TimeSpan elapsed) => _ingestDuration.Record(elapsed.TotalSeconds, new TagList { { "rpc", rpc } });

@@ -9,13 +9,11 @@ using Outage.Host.Watch;
 
 namespace Outage.Host.Grpc;
 
-/// <summary>ReportIntakeService: validates against the in-process catalog, hands reports to the aggregator, answers with outcomes.</summary>
+/// <summary>ReportIntakeService: validates against the in-process catalog, hands reports to the intake, answers with outcomes.</summary>
 internal sealed class ReportIntakeGrpcService(
     ReportValidator validator,
-    ReportHasher hasher,
-    ReportAggregator aggregator,
+    ReportIntake intake,
     WatchHub hub,
-    ServiceCatalog catalog,
     OutageMetrics metrics,
     Security.Quotas quotas,
     [FromKeyedServices(OutageClock.Key)] TimeProvider time) : ReportIntakeService.ReportIntakeServiceBase
@@ -32,7 +30,7 @@ internal sealed class ReportIntakeGrpcService(
         var violations = validator.Validate(request.Report);
         if (violations.Count > 0)
         {
-            CountRejected(request.Report, violations);
+            intake.CountRejected(request.Report, violations);
             RpcErrors.InvalidArgument(violations);
         }
 
@@ -42,7 +40,7 @@ internal sealed class ReportIntakeGrpcService(
             quotas.TakeDeviceReport(report.DeviceId);
         }
 
-        var outcome = await SubmitAsync(report);
+        var outcome = await intake.SubmitAsync(report);
         var series = new SeriesKey(report.ServiceId, report.Region);
         var status = hub.Find(series) ?? SeriesStatusView.Quiet(series, time.GetUtcNow());
         metrics.IngestCompleted(nameof(SubmitReport), Stopwatch.GetElapsedTime(started));
@@ -67,13 +65,13 @@ internal sealed class ReportIntakeGrpcService(
             results[i] = new ReportResult { Index = i, ReportId = report.ReportId };
             if (violations.Count > 0)
             {
-                CountRejected(report, violations);
+                intake.CountRejected(report, violations);
                 results[i].Outcome = ReportOutcome.Rejected;
                 results[i].Violations.AddRange(violations);
             }
             else
             {
-                pending.Add((i, SubmitAsync(report)));
+                pending.Add((i, intake.SubmitAsync(report)));
             }
         }
 
@@ -102,7 +100,7 @@ internal sealed class ReportIntakeGrpcService(
             summary.Received++;
             if (violations.Count > 0)
             {
-                CountRejected(message.Report, violations);
+                intake.CountRejected(message.Report, violations);
                 summary.Rejected++;
                 if (summary.Rejections.Count < MaxStreamRejections)
                 {
@@ -113,7 +111,7 @@ internal sealed class ReportIntakeGrpcService(
             }
             else
             {
-                inFlight.Add(SubmitAsync(message.Report!));
+                inFlight.Add(intake.SubmitAsync(message.Report!));
                 if (inFlight.Count >= MaxStreamInFlight)
                 {
                     await Tally(inFlight, summary);
@@ -150,30 +148,5 @@ internal sealed class ReportIntakeGrpcService(
         }
 
         inFlight.Clear();
-    }
-
-    private async Task<IngestOutcome> SubmitAsync(Report report)
-    {
-        // The idempotency key is the client's report id within its device, so two apps choosing the same id do not collide.
-        var (reportKey, deviceKey) = hasher.Keys(report.DeviceId, report.ReportId);
-        var outcome = await aggregator.SubmitAsync(new SeriesKey(report.ServiceId, report.Region), new IngestItem(reportKey, deviceKey, report.Category));
-        metrics.ReportAnswered(outcome switch
-        {
-            IngestOutcome.Accepted => "accepted",
-            IngestOutcome.Duplicate => "duplicate",
-            _ => "device_already_counted",
-        }, report.ServiceId);
-        return outcome;
-    }
-
-    /// <summary>
-    /// Counts a rejected report by the name of its first violated field ("reports[3].region" counts as
-    /// "region"); the service tag names catalog services only. Both keep the metric's cardinality bounded.
-    /// </summary>
-    private void CountRejected(Report? report, IReadOnlyList<FieldViolation> violations)
-    {
-        var field = violations[0].Field;
-        var reason = field[(field.LastIndexOf('.') + 1)..];
-        metrics.ReportAnswered("rejected", report is not null && catalog.Find(report.ServiceId) is not null ? report.ServiceId : "unknown", reason);
     }
 }

@@ -140,6 +140,8 @@ internal static class HostingExtensions
         services.AddHostedService(sp => sp.GetRequiredService<WatchHub>());
         services.AddSingleton<ReportValidator>();
         services.AddSingleton<ReportHasher>();
+        services.AddSingleton<ReportIntake>();
+        services.AddWebReports();
         services.AddSingleton<Notifications.SubscriptionValidator>();
         // The edge validates targets with the silos' SSRF rule and options (it holds no grains).
         services.AddOptions<Grains.Notifications.NotificationOptions>().BindConfiguration(Grains.Notifications.NotificationOptions.Section);
@@ -218,6 +220,9 @@ internal static class HostingExtensions
         var reads = app.MapGroup("").RequireAuthorization(Security.Scopes.StatusRead);
         reads.MapBadges();
         reads.MapFeeds();
+        // The page's report button: open to anonymous reporters exactly when report intake is, with its own quotas.
+        app.UseRateLimiter();
+        app.MapGroup("").RequireAuthorization(Security.Scopes.ReportsWrite).MapWebReports();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         app.MapHealthChecks("/healthz");
