@@ -18,6 +18,9 @@ public static class Regions
         "RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV " +
         "TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW").Split(' ').ToFrozenSet(StringComparer.Ordinal);
 
+    /// <summary>The ISO 3166-1 alpha-2 countries, in order (the status page's country list).</summary>
+    public static IReadOnlyList<string> CountryCodes { get; } = Countries.Order(StringComparer.Ordinal).ToArray();
+
     /// <summary>Countries looked up by a span of the reported region, without a substring per report.</summary>
     private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> CountryLookup = Countries.GetAlternateLookup<ReadOnlySpan<char>>();
 

@@ -107,6 +107,90 @@ after(async () => {
   for (const child of children) child.kill('SIGKILL');
 });
 
+// Runs first, on a quiet host (the simulation starts in the next test): every count it reads moves only by its own reports.
+test('a person reports a problem from the page: counted once, refused from another origin and past the quota', async t => {
+  const base = `http://127.0.0.1:${ports.http}/`;
+  const observed = async (service, region) =>
+    Number((await (await fetch(`${base}v1/services/${service}/status?region=${region}`)).json()).status.explanation?.observed ?? 0);
+  // The browser says en-NZ: with no edge header and no country database, the page presets New Zealand.
+  const context = await browser.newContext({ locale: 'en-NZ', viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', e => errors.push(e.message));
+
+  await t.test('pressing "Login" counts one report, and the page says so', async () => {
+    await page.goto(`${base}#/services/steam`);
+    await page.locator('#report').waitFor();
+    assert.equal(await page.locator('#report-region').inputValue(), 'NZ');
+    assert.equal(await page.locator('#report-heading').innerText(), 'I have a problem with Steam');
+    const before = await observed('steam', 'NZ');
+    await page.getByRole('button', { name: 'Login', exact: true }).click();
+    await until('the page to say it was counted', async () => (await page.locator('#report-result').getAttribute('data-outcome')) === 'counted', 10_000);
+    assert.match(await page.locator('#report-result').innerText(), /Counted: your report of a login problem in New Zealand/);
+    await until('the count to rise by one', async () => await observed('steam', 'NZ') === before + 1, 10_000);
+    assert.deepEqual(await accessibilityViolations(page), []);
+    await shoot(page, 'report-counted');
+
+    // Again from the same device: already counted, and the count stays.
+    await page.getByRole('button', { name: 'Store', exact: true }).click();
+    await until('the page to say it was already counted', async () => (await page.locator('#report-result').getAttribute('data-outcome')) === 'already', 10_000);
+    await new Promise(resolve => setTimeout(resolve, 500));
+    assert.equal(await observed('steam', 'NZ'), before + 1);
+
+    // A reload remembers it for this device.
+    await page.reload();
+    await until('the remembered report', async () => /You reported a login problem at/.test(await page.locator('#report-result').innerText()), 10_000);
+  });
+
+  await t.test('a page of another origin cannot post a report', async () => {
+    // localhost and 127.0.0.1 are different origins to the browser.
+    const other = await context.newPage();
+    await other.goto(`http://localhost:${ports.http}/healthz`);
+    const before = await observed('steam', 'FR');
+    const outcome = await other.evaluate(async target => {
+      const body = JSON.stringify({ serviceId: 'steam', category: 'login', region: 'FR' });
+      // JSON needs a CORS preflight, which the host does not grant: the browser refuses to send it.
+      const json = await fetch(target, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then(() => 'sent', e => e.name);
+      // A "simple" request is sent without a preflight (as a form could): the host refuses it by its Origin.
+      await fetch(target, { method: 'POST', mode: 'no-cors', headers: { 'content-type': 'text/plain' }, body });
+      return json;
+    }, `${base}web/reports`);
+    assert.equal(outcome, 'TypeError');
+    await new Promise(resolve => setTimeout(resolve, 500));
+    assert.equal(await observed('steam', 'FR'), before);
+    await other.close();
+  });
+
+  await t.test('a burst past the device quota gets 429 with Retry-After, and nothing beyond the quota is counted', async () => {
+    const fresh = await browser.newContext({ locale: 'en-NZ' });
+    const burst = await fresh.newPage();
+    await burst.goto(`${base}#/`);
+    await burst.locator('#report').waitFor();
+    const services = ['facebook', 'instagram', 'whatsapp', 'messenger', 'threads', 'x', 'telegram', 'youtube', 'gmail', 'discord'];
+    const before = await Promise.all(services.map(s => observed(s, 'NZ')));
+    const answers = await burst.evaluate(async list => {
+      const catalog = (await (await fetch('v1/services')).json()).services;
+      return Promise.all(list.map(async serviceId => {
+        const category = catalog.find(s => s.serviceId === serviceId).categories[0];
+        const r = await fetch('web/reports', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ serviceId, category, region: 'NZ' }) });
+        return { status: r.status, retryAfter: r.headers.get('retry-after') };
+      }));
+    }, services);
+    t.diagnostic(`burst answers: ${answers.map(a => a.status).join(' ')}`);
+    assert.equal(answers.filter(a => a.status === 200).length, 6);
+    const refused = answers.filter(a => a.status === 429);
+    assert.equal(refused.length, 4);
+    assert.ok(refused.every(a => Number(a.retryAfter) >= 1 && Number(a.retryAfter) <= 60), 'every 429 says when to retry');
+    await new Promise(resolve => setTimeout(resolve, 500));
+    const after = await Promise.all(services.map(s => observed(s, 'NZ')));
+    assert.equal(after.reduce((sum, a, i) => sum + a - before[i], 0), 6);
+    await fresh.close();
+  });
+
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('the status page follows the family outage live, from the overview to the incident, then recovery', async t => {
   const base = `http://127.0.0.1:${ports.http}/`;
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });

@@ -48,7 +48,7 @@ internal static class WebReportEndpoints
         {
             DeviceOf(http, issue: true);
             var (region, from) = regions.Locate(http);
-            return Results.Ok(new ReporterView(region, from.ToString().ToLowerInvariant()));
+            return Results.Ok(new ReporterView(region, from.ToString().ToLowerInvariant(), from == ReporterRegion.Source.Choice ? Regions.CountryCodes : []));
         });
 
         app.MapPost("/web/reports", async (HttpContext http, ReporterRegion regions, ReportValidator validator, ReportIntake intake,
@@ -195,5 +195,8 @@ internal sealed record WebReport(string? ServiceId, string? Category, string? Re
 /// <summary>The answer: ACCEPTED or DEVICE_ALREADY_COUNTED, and the region counted.</summary>
 internal sealed record WebReportResult([property: JsonPropertyName("outcome")] string Outcome, [property: JsonPropertyName("region")] string Region);
 
-/// <summary>Where the page thinks the person is: <c>source</c> is edge, database or choice (region empty: ask).</summary>
-internal sealed record ReporterView([property: JsonPropertyName("region")] string Region, [property: JsonPropertyName("source")] string Source);
+/// <summary>Where the page thinks the person is: <c>source</c> is edge, database or choice (region empty: ask, from <c>countries</c>).</summary>
+internal sealed record ReporterView(
+    [property: JsonPropertyName("region")] string Region,
+    [property: JsonPropertyName("source")] string Source,
+    [property: JsonPropertyName("countries")] IReadOnlyList<string> Countries);

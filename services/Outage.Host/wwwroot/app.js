@@ -104,6 +104,101 @@ function onChange(message) {
   }, Math.max(250, live.last + MIN_REFRESH_MS - Date.now()));
 }
 
+// ---- Report a problem (the page's own endpoints: /web/reporter, /web/reports) -------------------------
+// The panel is re-rendered with its view every few seconds: what it shows lives here, not in the DOM.
+const DEDUPE_MS = 15 * 60 * 1000; // the intake counts one report per device and service in 15 minutes
+const reporter = { region: '', source: 'choice', countries: [], chosen: localStorage.getItem('outage-region') || '', service: '', message: null, busy: false };
+const reported = () => { try { return JSON.parse(localStorage.getItem('outage-reported') || '{}'); } catch { return {}; } };
+const words = category => category.replace(/[-_]/g, ' ').replace(/^./, c => c.toUpperCase());
+
+async function loadReporter() {
+  try {
+    const r = await api('web/reporter');
+    Object.assign(reporter, { region: r.region, source: r.source, countries: r.countries ?? [] });
+    // Preset the person's choice from the browser's language ("en-NZ" is NZ) until they pick one.
+    if (!reporter.chosen) reporter.chosen = (navigator.language.split('-')[1] || '').toUpperCase();
+    if (!reporter.countries.includes(reporter.chosen)) reporter.chosen = '';
+  } catch { /* the panel says reports cannot be sent */ }
+}
+
+/** "I have a problem with Facebook": the service's categories as buttons, the country when nothing placed the person, the answer. */
+function reportHtml(services, serviceId, choosable) {
+  const service = services.find(s => s.serviceId === serviceId) ?? services[0];
+  const mine = reported()[service.serviceId];
+  const recent = mine && Date.now() - mine.at < DEDUPE_MS;
+  const message = reporter.message?.serviceId === service.serviceId ? reporter.message : recent
+    ? { kind: 'counted', text: `You reported a ${words(mine.category).toLowerCase()} problem at ${time(new Date(mine.at).toISOString())}: it was counted. Thank you.` } : null;
+  const place = reporter.region ? regionName(reporter.region) : '';
+  return html`
+    <section class="report" id="report" aria-labelledby="report-heading" data-service="${service.serviceId}">
+      <h2 id="report-heading">I have a problem with ${choosable ? html`<label class="visually-hidden" for="report-service">Service</label>
+        <select id="report-service" data-key="report-service">${services.map(s => html`<option value="${s.serviceId}"${s.serviceId === service.serviceId ? html` selected` : ''}>${s.displayName}</option>`)}</select>` : service.displayName}</h2>
+      ${reporter.source === 'choice' ? html`<p><label for="report-region">Your country</label>
+        <select id="report-region" data-key="report-region"><option value="">Choose…</option>${reporter.countries.map(c => html`<option value="${c}"${c === reporter.chosen ? html` selected` : ''}>${regionNames?.of(c) ?? c}</option>`)}</select></p>`
+        : html`<p class="muted">Counted in ${place}.</p>`}
+      <p id="report-question">What is not working?</p>
+      <div class="choices" role="group" aria-labelledby="report-question">${service.categories.map(c => html`
+        <button type="button" data-key="report-${c}" data-category="${c}"${reporter.busy ? html` disabled` : ''}>${words(c)}</button>`)}</div>
+      <p class="hp" aria-hidden="true"><label>Leave this empty <input id="report-website" name="website" tabindex="-1" autocomplete="off"></label></p>
+      <p id="report-result" class="report-result${message ? ' ' + message.kind : ''}" role="status" aria-live="polite" data-outcome="${message?.kind ?? ''}">${message?.text ?? ''}</p>
+    </section>`;
+}
+
+async function sendReport(serviceId, category) {
+  const region = reporter.region || reporter.chosen;
+  if (!region) {
+    reporter.message = { serviceId, kind: 'error', text: 'Choose your country first.' };
+    return;
+  }
+  reporter.busy = true;
+  try {
+    const response = await fetch('web/reports', {
+      method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ serviceId, category, region, website: document.getElementById('report-website')?.value ?? '' }),
+    });
+    const body = await response.json().catch(() => ({}));
+    if (response.ok && body.outcome === 'ACCEPTED') {
+      localStorage.setItem('outage-reported', JSON.stringify({ ...reported(), [serviceId]: { at: Date.now(), category } }));
+      reporter.message = { serviceId, kind: 'counted', text: `Counted: your report of a ${words(category).toLowerCase()} problem in ${regionName(body.region)} is in the figures. Thank you.` };
+    } else if (response.ok) {
+      reporter.message = { serviceId, kind: 'already', text: 'Already counted: this device reported a problem with this service in the last 15 minutes.' };
+    } else if (response.status === 429) {
+      reporter.message = { serviceId, kind: 'error', text: `Too many reports from this device or network: try again in ${response.headers.get('retry-after') ?? 60} s.` };
+    } else {
+      const fields = body.errors ? Object.values(body.errors).flat().join('; ') : '';
+      reporter.message = { serviceId, kind: 'error', text: `Not sent: ${fields || body.detail || body.title || response.statusText}.` };
+    }
+  } catch (error) {
+    reporter.message = { serviceId, kind: 'error', text: `Not sent: ${error.message}. Check your connection and try again.` };
+  } finally {
+    reporter.busy = false;
+  }
+}
+
+document.addEventListener('click', async event => {
+  const button = event.target.closest('#report button[data-category]');
+  if (!button) return;
+  await sendReport(button.closest('#report').dataset.service, button.dataset.category);
+  render(false);
+});
+document.addEventListener('change', event => {
+  if (event.target.id === 'report-service') { reporter.service = event.target.value; render(false); }
+  if (event.target.id === 'report-region') { reporter.chosen = event.target.value; localStorage.setItem('outage-region', reporter.chosen); }
+});
+
+/** The badge and the feeds of a service, with the snippets to embed them. */
+function embedHtml(id, name) {
+  const origin = `${location.origin}${location.pathname.replace(/[^/]*$/, '')}`;
+  const badgeUrl = `${origin}badges/services/${encodeURIComponent(id)}.svg`;
+  return html`
+    <details class="embed" id="embed"><summary>Embed a badge, follow a feed</summary>
+      <p><img src="badges/services/${encodeURIComponent(id)}.svg" alt="${name} status badge"></p>
+      <p><label for="badge-snippet">Badge (HTML)</label><br><input id="badge-snippet" class="snippet" readonly value="${`<img src="${badgeUrl}" alt="${name} status">`}"></p>
+      <p>Shields.io endpoint: <code>${origin}badges/services/${encodeURIComponent(id)}.json</code></p>
+      <p>Atom feeds: <a href="feeds/services/${encodeURIComponent(id)}.atom">${name}</a> · <a href="feeds/incidents.atom">every service</a></p>
+    </details>`;
+}
+
 // ---- Views --------------------------------------------------------------------------------------------
 async function overviewView() {
   const [catalog, disruptions, incidents] = await Promise.all([
@@ -131,6 +226,7 @@ async function overviewView() {
     body: html`
       <h1>Is it down?</h1>
       <p class="summary" id="summary">${summary}</p>
+      ${reportHtml(catalog.services, reporter.service || rows[0].service.serviceId, true)}
       <h2 id="services-heading">Services, worst first</h2>
       <table aria-labelledby="services-heading" id="services">
         <thead><tr><th scope="col">Service</th><th scope="col">Status</th><th scope="col">Worldwide</th><th scope="col">Regions with problems</th><th scope="col" class="num">Reports, last 15 min</th><th scope="col" class="num">Usual</th><th scope="col">Since</th></tr></thead>
@@ -193,6 +289,7 @@ async function serviceView(id, region) {
       <p class="crumbs"><a href="#/">Overview</a> › ${region ? html`<a href="#/services/${encodeURIComponent(id)}">${service.displayName}</a> › ${region}` : service.displayName}</p>
       <h1>${service.displayName} <span class="muted">${place}</span> ${badge(lvl, e.recovering)}</h1>
       <p class="explanation" id="explanation" data-level="${lvl}">${explain(st)}</p>
+      ${catalog.services.some(s => s.serviceId === id) ? reportHtml(catalog.services, id, false) : ''}
       ${st.official ? html`<p class="official" id="official" data-status="${st.official.status}">Official status page: <strong>${st.official.status.replaceAll('_', ' ')}</strong> <span class="muted">(${st.official.source}, checked ${time(st.official.checkedTime)})</span></p>` : ''}
       ${st.statements.length ? html`<h2>Official statements</h2>${statementsHtml(st.statements, true)}` : ''}
       <h2 id="chart-heading">Reports over the last 24 hours</h2>
@@ -211,7 +308,9 @@ async function serviceView(id, region) {
       </div>
       <h2>Incidents</h2>
       ${incidents.incidents.length ? html`<ul>${incidents.incidents.map(i => html`<li><a href="#/incidents/${encodeURIComponent(i.incidentId)}">${dateTime(i.detectedTime)}</a>: ${LEVEL_WORDS[level(i.peakLevel)]} in ${i.regions.map(regionName).join(', ')}${i.closedTime ? `, resolved ${dateTime(i.closedTime)}` : ', open'}</li>`)}</ul>`
-        : html`<p class="muted">No incident recorded.</p>`}`,
+        : html`<p class="muted">No incident recorded.</p>`}
+      ${embedHtml(id, service.displayName)}`,
+    feed: `feeds/services/${encodeURIComponent(id)}.atom`,
   };
 }
 
@@ -320,23 +419,37 @@ let rendering = Promise.resolve();
 function render(navigated) {
   rendering = rendering.then(async () => {
     const main = document.getElementById('main');
-    const focused = main.contains(document.activeElement) ? document.activeElement.getAttribute('href') : null;
+    const active = main.contains(document.activeElement) ? document.activeElement : null;
+    const focused = active ? (active.getAttribute('href') ? `[href="${CSS.escape(active.getAttribute('href'))}"]` : active.dataset.key ? `[data-key="${CSS.escape(active.dataset.key)}"]` : null) : null;
     try {
       const view = await currentRoute()();
       main.innerHTML = view.body.text;
       document.title = `${view.title} · Outage`;
+      serviceFeedLink(view.feed);
     } catch (error) {
       main.innerHTML = html`<p class="notice error" role="alert">Could not load this view: ${error.message}</p><p><a href="#/">Back to the overview</a></p>`.text;
     }
     main.setAttribute('aria-busy', 'false');
     main.dataset.updated = new Date().toISOString();
     if (navigated) main.focus({ preventScroll: false });
-    else if (focused) main.querySelector(`[href="${CSS.escape(focused)}"]`)?.focus();
+    else if (focused) main.querySelector(focused)?.focus();
   });
   return rendering;
 }
 
+/** The service page's own feed in the head, for feed readers that look for one; the page-wide feed is in index.html. */
+function serviceFeedLink(href) {
+  let link = document.getElementById('service-feed');
+  if (!href) { link?.remove(); return; }
+  if (!link) {
+    link = Object.assign(document.createElement('link'), { id: 'service-feed', rel: 'alternate', type: 'application/atom+xml' });
+    document.head.append(link);
+  }
+  link.href = href;
+  link.title = `${document.title}: incidents and statements`;
+}
+
 window.addEventListener('hashchange', () => { window.scrollTo(0, 0); render(true); });
-setInterval(() => render(false), REFRESH_MS);
-render(false);
+setInterval(() => { if (!reporter.busy) render(false); }, REFRESH_MS);
+loadReporter().then(() => render(false));
 watch();
