@@ -133,3 +133,36 @@ public sealed class WebReportTests(WebReportHostFactory host) : IClassFixture<We
         Assert.Equal(6, after.Zip(before, (a, b) => a - b).Sum());
     }
 }
+
+/// <summary>A host whose report button allows 3 reports a minute per address and many per device.</summary>
+public sealed class TightAddressQuotaHostFactory : NotificationHostFactory
+{
+    protected override void ConfigureNotifications(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Outage:PublicPage:ReportsPerMinutePerAddress", "3");
+        builder.UseSetting("Outage:PublicPage:ReportsPerMinutePerDevice", "100");
+    }
+}
+
+/// <summary>The per-address quota holds across devices: new cookies do not buy more reports from one address.</summary>
+public sealed class WebReportAddressQuotaTests(TightAddressQuotaHostFactory host) : IClassFixture<TightAddressQuotaHostFactory>
+{
+    [Fact]
+    public async Task DevicesBehindOneAddressShareItsQuota()
+    {
+        var answers = new List<HttpStatusCode>();
+        for (var i = 0; i < 5; i++)
+        {
+            // A fresh client each time: a new device cookie, the same (test server) address.
+            var http = host.CreateClient();
+            await http.GetAsync("/web/reporter");
+            var request = new HttpRequestMessage(HttpMethod.Post, "/web/reports") { Content = JsonContent.Create(new { serviceId = "att", category = "calls", region = "US" }) };
+            request.Headers.Add("Origin", "http://localhost");
+            answers.Add((await http.SendAsync(request)).StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], answers);
+        var observed = (await host.Query().GetStatusAsync(new GetStatusRequest { ServiceId = "att", Region = "US" }, Feeder)).Status.Explanation.Observed;
+        Assert.Equal(3, observed);
+    }
+}
