@@ -81,8 +81,7 @@ internal static class WebReportEndpoints
                 ReportId = Guid.NewGuid().ToString("N"),
                 ServiceId = posted?.ServiceId ?? "",
                 Category = posted?.Category ?? "",
-                // Country level at most: a subdivision chosen on the page is cut to its country.
-                Region = located.Length > 0 ? located : (posted?.Region ?? "") is { Length: > 2 } chosen && chosen[2] == '-' ? chosen[..2] : posted?.Region ?? "",
+                Region = located.Length > 0 ? located : CountryLevel(posted?.Region ?? ""),
                 DeviceId = DeviceOf(http, issue: true),
                 OccurredAt = Timestamp.FromDateTimeOffset(time.GetUtcNow()),
                 Platform = Platform.Web,
@@ -154,6 +153,9 @@ internal static class WebReportEndpoints
         return string.Equals(origin, own, StringComparison.OrdinalIgnoreCase)
             || options.AllowedOrigins.Contains(origin, StringComparer.OrdinalIgnoreCase);
     }
+
+    /// <summary>Country level at most: a subdivision chosen on the page ("DE-BY") is cut to its country.</summary>
+    private static string CountryLevel(string region) => region.Length > 2 && region[2] == '-' ? region[..2] : region;
 
     private static string CamelCase(string field) =>
         string.Concat(field.Split('_').Select((part, i) => i == 0 || part.Length == 0 ? part : char.ToUpperInvariant(part[0]) + part[1..]));
