@@ -34,6 +34,10 @@ trap 'rm -f "$log"' EXIT
 status=0
 dotnet test Outage.sln --configuration Release "$@" 2>&1 | tee "$log" || status=$?
 
+# The page's vendored world map must be what tools/world-map makes of its pinned npm package.
+echo "== vendored world map (tools/world-map)"
+(cd tools/world-map && npm ci --no-audit --no-fund --silent && node build.mjs --check) 2>&1 | tee -a "$log" || status=$?
+
 # The status page end to end: the host and the simulator built above, headless Chromium, about 3 minutes.
 echo "== status page end to end (tests/Outage.StatusPage.Tests, node --test)"
 (cd tests/Outage.StatusPage.Tests && npm ci --no-audit --no-fund --silent && node --test --test-reporter=spec) 2>&1 | tee -a "$log" || status=$?

@@ -14,11 +14,22 @@ public interface IIncidentLogGrain : IGrainWithIntegerKey
     [Alias("AttachStatement")]
     Task<bool> AttachStatementAsync(StatementView statement);
 
-    /// <summary>Parent and ungrouped incidents, newest first.</summary>
+    /// <summary>Parent and ungrouped incidents, newest first (by detection time, then id), after <paramref name="after"/> when given.</summary>
     [Alias("List"), Orleans.Concurrency.ReadOnly]
-    Task<IncidentView[]> ListAsync(string serviceId, string owner, bool openOnly, int limit);
+    Task<IncidentView[]> ListAsync(string serviceId, string owner, bool openOnly, int limit, IncidentCursor? after = null);
 
     /// <summary>One incident and, for a parent, its members; null when unknown.</summary>
     [Alias("Get"), Orleans.Concurrency.ReadOnly]
     Task<IncidentView[]?> GetAsync(string incidentId);
+}
+
+/// <summary>Where a page of incidents ended: the last incident's detection time and id (the list's order).</summary>
+/// <param name="DetectedAt">The last incident's detection time.</param>
+/// <param name="Id">The last incident's id.</param>
+[GenerateSerializer, Alias("outage.IncidentCursor")]
+public readonly record struct IncidentCursor([property: Id(0)] DateTimeOffset DetectedAt, [property: Id(1)] string Id)
+{
+    /// <summary>True when <paramref name="incident"/> comes after this cursor in the list's order.</summary>
+    public bool Precedes(IncidentView incident) =>
+        incident.DetectedAt < DetectedAt || (incident.DetectedAt == DetectedAt && string.CompareOrdinal(incident.Id, Id) > 0);
 }

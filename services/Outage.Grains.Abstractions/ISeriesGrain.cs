@@ -29,4 +29,8 @@ public interface ISeriesGrain : IGrainWithStringKey
     /// <summary>Buckets of the last <paramref name="window"/> at 1-minute resolution, oldest first.</summary>
     [Alias("GetTimeline"), Orleans.Concurrency.ReadOnly]
     Task<TimelinePoint[]> GetTimelineAsync(TimeSpan window);
+
+    /// <summary>The summaries of the last <paramref name="days"/> UTC days that held reports or a raised level, oldest first (today's so far).</summary>
+    [Alias("GetHistory"), Orleans.Concurrency.ReadOnly]
+    Task<DailySummary[]> GetHistoryAsync(int days);
 }

@@ -87,7 +87,7 @@ public sealed class IncidentLogGrain(
     }
 
     /// <inheritdoc />
-    public Task<IncidentView[]> ListAsync(string serviceId, string owner, bool openOnly, int limit)
+    public Task<IncidentView[]> ListAsync(string serviceId, string owner, bool openOnly, int limit, IncidentCursor? after = null)
     {
         var result = _groups.Values
             .Select(g => ViewOf(g))
@@ -95,7 +95,8 @@ public sealed class IncidentLogGrain(
             .Where(v => serviceId.Length == 0 || v.Services.Contains(serviceId))
             .Where(v => owner.Length == 0 || v.Owner == owner)
             .Where(v => !openOnly || v.IsOpen)
-            .OrderByDescending(v => v.DetectedAt)
+            .Where(v => after is not { } cursor || cursor.Precedes(v))
+            .OrderByDescending(v => v.DetectedAt).ThenBy(v => v.Id, StringComparer.Ordinal)
             .Take(limit)
             .ToArray();
         return Task.FromResult(result);

@@ -131,6 +131,22 @@ public sealed partial class SeriesGrain(
     }
 
     /// <inheritdoc />
+    public Task<DailySummary[]> GetHistoryAsync(int days)
+    {
+        var now = time.GetUtcNow();
+        var oldest = DailyHistory.Midnight(now).AddDays(-(days - 1));
+        var history = S.History.Where(d => d.Day >= oldest).Select(d => d.Copy()).ToList();
+        if (S.OpenStart != default && S.OpenStart >= oldest)
+        {
+            // The open bucket counts towards its day, as it does on the timeline, for the part of it that has passed.
+            var elapsed = TimeSpan.FromTicks(Math.Clamp((now - S.OpenStart).Ticks, 0, _options.BucketWidth.Ticks));
+            DailyHistory.Record(history, S.OpenStart, elapsed, S.OpenReports, _live.Level);
+        }
+
+        return Task.FromResult(history.ToArray());
+    }
+
+    /// <inheritdoc />
     public Task ReceiveReminder(string reminderName, TickStatus status) =>
         reminderName == RollupOutbox.ReminderName ? _rollups.OnReminderAsync(S.PendingRollups, _analysis.ExpectedPerMinute(S.OpenStart)) : Task.CompletedTask;
 
@@ -216,6 +232,11 @@ public sealed partial class SeriesGrain(
             {
                 var view = IncidentView.From(incident);
                 metrics.IncidentChanged(wasOpen: S.Incident is not null, incident);
+                if (S.Incident is null && incident.IsOpen)
+                {
+                    DailyHistory.RecordIncident(S.History, incident.DetectedAt);
+                }
+
                 S.Incident = incident.IsOpen ? view : null;
                 await _incidentLog.RecordAsync(view);
             }
@@ -229,7 +250,7 @@ public sealed partial class SeriesGrain(
             await _feed.UpdateFiguresAsync(_live);
         }
 
-        S.Prune(now, _options.TimelineRetention, _options.ReportIdRetention, _options.DeviceDedupeWindow);
+        S.Prune(now, _options.TimelineRetention, _options.HistoryRetentionDays, _options.ReportIdRetention, _options.DeviceDedupeWindow);
         await SaveAsync();
     }
 

@@ -21,6 +21,9 @@ public sealed class SeriesOptions
     /// <summary>Bucket history kept for timelines (default 24 hours).</summary>
     public TimeSpan TimelineRetention { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>Days of daily summaries kept per series for GetHistory (default 90).</summary>
+    public int HistoryRetentionDays { get; set; } = 90;
+
     /// <summary>
     /// Most report ids, and most devices, a series remembers per dedupe generation (default 1,048,576):
     /// the bound on dedupe memory under a flood of new devices. Past it, reports are still counted.

@@ -19,7 +19,9 @@ public sealed class SeriesOptionsValidator : Microsoft.Extensions.Options.IValid
         }
 
         return options.DedupeCapacity < 1024 || options.DeviceDedupeWindow <= TimeSpan.Zero || options.ReportIdRetention <= TimeSpan.Zero
-            ? Microsoft.Extensions.Options.ValidateOptionsResult.Fail($"{SeriesOptions.Section}: DedupeCapacity must be at least 1024, the dedupe windows positive.")
+            || options.HistoryRetentionDays is < 1 or > 3660
+            ? Microsoft.Extensions.Options.ValidateOptionsResult.Fail(
+                $"{SeriesOptions.Section}: DedupeCapacity must be at least 1024, the dedupe windows positive, HistoryRetentionDays 1 to 3660.")
             : Microsoft.Extensions.Options.ValidateOptionsResult.Success;
     }
 }

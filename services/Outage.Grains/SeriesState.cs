@@ -64,6 +64,9 @@ public sealed class SeriesState
     /// <summary>Sequence number of the last change applied (journaled changes after it are replayed).</summary>
     [Id(15)] public long ChangeSequence { get; set; }
 
+    /// <summary>One summary per UTC day, oldest first, bounded by the history retention (see <see cref="DailyHistory"/>).</summary>
+    [Id(17)] public List<DailySummary> History { get; set; } = [];
+
     /// <summary>
     /// Decides each report's outcome against the dedupe sets (and against the batch itself) without
     /// changing anything; the change to apply is returned alongside.
@@ -191,17 +194,22 @@ public sealed class SeriesState
     public void CloseBucket(SeriesAssessment assessment, DateTimeOffset now, TimeSpan width)
     {
         Timeline.Add(new TimelinePoint(OpenStart, OpenReports, (float)assessment.ExpectedInBucket, assessment.Level));
+        DailyHistory.Record(History, OpenStart, width, OpenReports, assessment.Level);
         OpenReports = 0;
         OpenCategories = new Dictionary<string, int>(StringComparer.Ordinal);
         var next = OpenStart + width;
         OpenStart = next + width <= now ? BucketClock.Floor(now, width) : next;
     }
 
-    /// <summary>Drops timeline points older than <paramref name="timelineRetention"/>, and report ids and devices older than their windows (a generation at a time).</summary>
-    public void Prune(DateTimeOffset now, TimeSpan timelineRetention, TimeSpan reportIdRetention, TimeSpan deviceWindow)
+    /// <summary>
+    /// Drops timeline points older than <paramref name="timelineRetention"/>, days older than <paramref name="historyDays"/>,
+    /// and report ids and devices older than their windows (a generation at a time).
+    /// </summary>
+    public void Prune(DateTimeOffset now, TimeSpan timelineRetention, int historyDays, TimeSpan reportIdRetention, TimeSpan deviceWindow)
     {
         var stale = Timeline.FindIndex(p => p.Start >= now - timelineRetention);
         Timeline.RemoveRange(0, stale < 0 ? Timeline.Count : stale);
+        DailyHistory.Prune(History, now, historyDays);
         ReportIds.Rotate(now, reportIdRetention * (ReportIdGenerations - 1));
         Devices.Rotate(now, deviceWindow);
     }

@@ -246,6 +246,39 @@ test('the status page follows the family outage live, from the overview to the i
   });
   assert.equal(posted.status, 200, await posted.clone().text());
   await until('the statement on the overview', async () => (await page.locator('#incidents').innerText()).includes(statement), 20_000);
+
+  await t.test('the map shows the disrupted countries in their level\'s colour, reachable by keyboard', async () => {
+    // The family outage's countries (US, GB, DE, ...) turn up on the map as the feed says so, without a reload.
+    await until('the US on the map in a disrupted colour', async () =>
+      ['DISRUPTED', 'OUTAGE'].includes(await page.locator('#map a.country[data-country="US"]').getAttribute('data-level', { timeout: 1000 })), 30_000);
+    const us = page.locator('#map a.country[data-country="US"]');
+    const level = await us.getAttribute('data-level');
+    const expected = await page.evaluate(l => getComputedStyle(document.documentElement).getPropertyValue(l === 'OUTAGE' ? '--outage' : '--disrupted').trim(), level);
+    const fill = await us.locator('path').first().evaluate(p => getComputedStyle(p).fill);
+    const hex = `#${fill.match(/\d+/g).slice(0, 3).map(n => Number(n).toString(16).padStart(2, '0')).join('')}`;
+    assert.equal(hex, expected, `the US is drawn in the ${level} colour`);
+    assert.equal(await page.locator('#map g.country[data-country="NZ"]').count(), 1, 'a country without problems is drawn but not a link');
+    assert.equal(await page.evaluate(() => window.loadedOnce), true, 'the page was not reloaded');
+    assert.ok(await page.locator('#map-table tbody tr').count() >= 3, 'the map\'s figures as a table');
+    assert.deepEqual(await accessibilityViolations(page), []);
+
+    // Keyboard, in a second tab (this one's focus is for the next test): Tab moves through the countries with
+    // problems, each one's figures its link's accessible name and, while it has the focus, the line under the map.
+    const keyboard = await browser.newPage();
+    await keyboard.goto(base);
+    await keyboard.locator('#map a.country').first().waitFor();
+    await keyboard.locator('#report-service').focus();
+    let reached = null;
+    for (let i = 0; i < 40 && !reached; i++) {
+      await keyboard.keyboard.press('Tab');
+      reached = await keyboard.evaluate(() => document.activeElement?.closest?.('#map a.country')?.dataset.country ?? null);
+    }
+    assert.ok(reached, 'Tab reaches a country on the map');
+    const label = await keyboard.locator(`#map a.country[data-country="${reached}"]`).getAttribute('aria-label');
+    assert.match(label, /: (Possible problems|Problems|Outage) \(\w+\), [\d,]+ reports in 15 minutes where/);
+    assert.equal(await keyboard.locator('#map-detail').innerText(), label);
+    await keyboard.close();
+  });
   await shoot(page, 'overview');
 
   let incidentHref;
@@ -265,6 +298,12 @@ test('the status page follows the family outage live, from the overview to the i
     assert.ok(await page.locator('#chart rect[class^="band-"]').count() > 0, 'the chart shows the disruption as a coloured band');
     assert.ok(await page.locator('#categories li').count() > 0, 'top problem categories');
     assert.ok(await page.locator('#regions tbody tr').count() > 0, 'regions ranked');
+    // 90 daily bars, today's in the outage's colour, each with its tooltip; the summary says it in words.
+    assert.equal(await page.locator('#history rect.day').count(), 90);
+    assert.match(await page.locator('#history rect.day').last().getAttribute('data-level'), /^(DISRUPTED|OUTAGE)$/);
+    assert.match(await page.locator('#history rect.day').last().locator('title').textContent(), /: (problems|outage) for \d+/);
+    assert.match(await page.locator('#history-summary').innerText(), /^[12] of the last 90 days had problems/);
+    assert.ok(await page.locator('#map a.country').count() > 0, 'the service\'s countries on its map');
     assert.deepEqual(await accessibilityViolations(page), []);
     await shoot(page, 'service');
     incidentHref = await page.locator('a[href^="#/incidents/"]').first().getAttribute('href');
@@ -291,6 +330,8 @@ test('the status page follows the family outage live, from the overview to the i
     t.diagnostic(`facebook back to normal on the page ${((Date.now() - simulationStarted) / 1000).toFixed(0)} s after the simulation started`);
     assert.equal(await page.evaluate(() => window.loadedOnce), true, 'the page was not reloaded');
     assert.equal(await page.locator('#live').getAttribute('data-state'), 'live');
+    await until('no country left disrupted on the map', async () =>
+      (await page.locator('#map a.country[data-level="OUTAGE"], #map a.country[data-level="DISRUPTED"]').count()) === 0, 60_000, 500);
   });
 
   assert.equal(await exited, 0, 'the simulation sent every report and none was rejected');

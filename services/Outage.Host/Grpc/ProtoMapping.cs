@@ -18,6 +18,20 @@ internal static class ProtoMapping
         _ => DisruptionLevel.Unspecified,
     };
 
+    /// <summary>A day of history; <paramref name="withheld"/> hides its reports (the privacy rule).</summary>
+    public static Contracts.V1.DailySummary ToProto(this Grains.Abstractions.DailySummary d, int minutesNormal, bool withheld) => new()
+    {
+        DayStartTime = Timestamp.FromDateTimeOffset(d.Day),
+        WorstLevel = d.Worst.ToProto(),
+        MinutesNormal = minutesNormal,
+        MinutesElevated = d.MinutesElevated,
+        MinutesDisrupted = d.MinutesDisrupted,
+        MinutesOutage = d.MinutesOutage,
+        Reports = withheld ? 0 : d.Reports,
+        Incidents = d.Incidents,
+        ReportsWithheld = withheld && d.Reports > 0,
+    };
+
     public static SeriesStatus ToProto(this SeriesStatusView s)
     {
         var explanation = new Explanation

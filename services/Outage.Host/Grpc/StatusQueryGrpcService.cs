@@ -107,10 +107,45 @@ internal sealed class StatusQueryGrpcService(
             RpcErrors.InvalidArgument("page_size", "must be between 0 (default 50) and 500");
         }
 
-        var incidents = await grains.GetGrain<IIncidentLogGrain>(0)
-            .ListAsync(request.ServiceId, request.Owner, request.OpenOnly, request.PageSize == 0 ? 50 : request.PageSize);
-        var response = new ListIncidentsResponse();
-        response.Incidents.AddRange(incidents.Select(i => i.ToProto()));
+        var filters = $"{request.ServiceId}|{request.Owner}|{request.OpenOnly}";
+        IncidentCursor? after = null;
+        if (request.PageToken.Length > 0)
+        {
+            after = IncidentPageToken.Read(request.PageToken, filters);
+            if (after is null)
+            {
+                RpcErrors.InvalidArgument("page_token", "is not a next_page_token of this list with these filters");
+            }
+        }
+
+        var size = request.PageSize == 0 ? 50 : request.PageSize;
+        // One more than the page tells whether there is a next page.
+        var incidents = await grains.GetGrain<IIncidentLogGrain>(0).ListAsync(request.ServiceId, request.Owner, request.OpenOnly, size + 1, after);
+        var page = incidents.Take(size).ToArray();
+        var response = new ListIncidentsResponse
+        {
+            NextPageToken = incidents.Length > size ? IncidentPageToken.Write(new IncidentCursor(page[^1].DetectedAt, page[^1].Id), filters) : "",
+        };
+        response.Incidents.AddRange(page.Select(i => i.ToProto()));
+        return response;
+    }
+
+    public override async Task<GetHistoryResponse> GetHistory(GetHistoryRequest request, ServerCallContext context)
+    {
+        ValidateSeries(request.ServiceId, request.Region);
+        var retention = seriesOptions.Value.HistoryRetentionDays;
+        if (request.Days < 0 || request.Days > retention)
+        {
+            RpcErrors.InvalidArgument("days", $"must be between 0 (default: {retention}) and the retention of {retention} days");
+        }
+
+        var days = request.Days == 0 ? retention : request.Days;
+        var summaries = await grains.GetSeries(new SeriesKey(request.ServiceId, request.Region)).GetHistoryAsync(days);
+        var redacted = privacy.Applies(context);
+        var now = time.GetUtcNow();
+        var response = new GetHistoryResponse { RetentionDays = retention };
+        response.Days.AddRange(DailyHistory.Every(summaries, now, days).Select(d =>
+            d.ToProto(DailyHistory.MinutesNormal(d, now), withheld: redacted && privacy.HidesTimeline(request.Region, d.Reports))));
         return response;
     }
 

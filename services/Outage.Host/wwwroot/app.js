@@ -199,6 +199,79 @@ function embedHtml(id, name) {
     </details>`;
 }
 
+// ---- World map (country shapes vendored by tools/world-map into world-map.json) ------------------------
+let worldShapes = null;
+const loadWorld = () => (worldShapes ??= api('world-map.json').catch(error => { worldShapes = null; throw error; }));
+
+/**
+ * The countries of <paramref name="disruptions"/> (subdivisions count for their country), the worst series of each:
+ * { code: { level, observed, expected, withheld, serviceId } }.
+ */
+function byCountry(disruptions) {
+  const countries = {};
+  for (const d of disruptions.filter(d => d.region)) {
+    const code = d.region.slice(0, 2);
+    const lvl = level(d.level);
+    const current = countries[code];
+    if (!current || LEVEL_RANK[lvl] > LEVEL_RANK[current.level] || (lvl === current.level && d.explanation.observed > current.observed)) {
+      // Figures from too few reporters are withheld by the API (the privacy rule): the level stays, the counts are 0.
+      countries[code] = { level: lvl, observed: d.explanation.observed, expected: d.explanation.expected,
+        withheld: !d.explanation.observed && !d.explanation.distinctReporters, serviceId: d.serviceId };
+    }
+  }
+  return countries;
+}
+
+const countryWords = (name, c, names) => !c ? `${name}: no problems reported`
+  : `${name}: ${LEVEL_WORDS[c.level]}${names ? ` (${names.get(c.serviceId) ?? c.serviceId})` : ''}, `
+    + (c.withheld ? 'figures not shown (too few reporters)' : `${count(c.observed)} reports in 15 minutes where ${usual(c.expected)} usual`);
+
+/**
+ * A world map, each country in its level's colour. Countries with problems are links (keyboard-reachable, with their
+ * figures as the accessible name and on hover/focus in the line under the map) to the service in that region; the same
+ * figures follow as a table. <paramref name="names"/> (overview only) names the worst service of each country.
+ */
+async function mapHtml(countries, what, href, names) {
+  const world = await loadWorld().catch(() => null);
+  if (!world) return html`<p class="muted">The map could not be loaded.</p>`;
+  const listed = Object.entries(countries).sort((a, b) => LEVEL_RANK[b[1].level] - LEVEL_RANK[a[1].level] || b[1].observed - a[1].observed);
+  const shape = c => html`<path d="${c.d}"${c.scale ? html` transform="scale(${world.scale / c.scale})"` : ''}></path>`;
+  return html`
+    <figure class="map-wrap">
+      <svg class="map" id="map" viewBox="${world.viewBox}" role="group" aria-labelledby="map-title">
+        <title id="map-title">World map of ${what}: ${listed.length ? `${listed.length} countr${listed.length === 1 ? 'y' : 'ies'} with problems` : 'no country with problems'}</title>
+        ${world.countries.map(c => {
+          const info = countries[c.id];
+          if (!info) return html`<g class="country level-none" data-country="${c.id}" aria-hidden="true">${shape(c)}</g>`;
+          const label = countryWords(regionName(c.id), info, names);
+          return html`<a class="country level-${info.level}" data-country="${c.id}" data-level="${info.level}" href="${href(c.id, info)}" aria-label="${label}" data-detail="${label}"><title>${label}</title>${shape(c)}</a>`;
+        })}
+      </svg>
+      <figcaption>
+        <p id="map-detail" class="map-detail" aria-hidden="true">${listed.length ? 'Point at or tab to a country for its figures.' : ''}</p>
+        <ul class="legend">
+          <li><span class="key map-key level-ELEVATED"></span>Possible problems</li>
+          <li><span class="key map-key level-DISRUPTED"></span>Problems</li>
+          <li><span class="key map-key level-OUTAGE"></span>Outage</li>
+        </ul>
+        ${listed.length ? html`<details><summary>The map's data as a table</summary>
+          <table id="map-table"><thead><tr><th scope="col">Country</th><th scope="col">Status</th>${names ? html`<th scope="col">Worst service</th>` : ''}<th scope="col" class="num">Reports, 15 min</th><th scope="col" class="num">Usual</th></tr></thead>
+          <tbody>${listed.map(([code, c]) => html`<tr><th scope="row"><a href="${href(code, c)}">${regionName(code)}</a></th><td>${LEVEL_WORDS[c.level]}</td>${names ? html`<td>${names.get(c.serviceId) ?? c.serviceId}</td>` : ''}<td class="num">${c.withheld ? 'not shown' : count(c.observed)}</td><td class="num">${c.withheld ? 'not shown' : count(c.expected)}</td></tr>`)}</tbody></table>
+        </details>` : ''}
+        <p class="attribution muted">${world.attribution}</p>
+      </figcaption>
+    </figure>`;
+}
+
+// The line under the map follows the pointer and the keyboard focus.
+for (const type of ['mouseover', 'focusin']) {
+  document.addEventListener(type, event => {
+    const country = event.target.closest?.('#map a.country');
+    const detail = document.getElementById('map-detail');
+    if (country && detail) detail.textContent = country.dataset.detail;
+  });
+}
+
 // ---- Views --------------------------------------------------------------------------------------------
 async function overviewView() {
   const [catalog, disruptions, incidents] = await Promise.all([
@@ -227,6 +300,8 @@ async function overviewView() {
       <h1>Is it down?</h1>
       <p class="summary" id="summary">${summary}</p>
       ${reportHtml(catalog.services, reporter.service || rows[0].service.serviceId, true)}
+      <h2 id="map-heading">Where it hurts</h2>
+      ${await mapHtml(byCountry(disruptions.disruptions), 'every service', (code, c) => `#/services/${encodeURIComponent(c.serviceId)}/${encodeURIComponent(code)}`, names)}
       <h2 id="services-heading">Services, worst first</h2>
       <table aria-labelledby="services-heading" id="services">
         <thead><tr><th scope="col">Service</th><th scope="col">Status</th><th scope="col">Worldwide</th><th scope="col">Regions with problems</th><th scope="col" class="num">Reports, last 15 min</th><th scope="col" class="num">Usual</th><th scope="col">Since</th></tr></thead>
@@ -269,12 +344,13 @@ function statementsHtml(statements, withLag = false) {
 
 async function serviceView(id, region) {
   const query = region ? `?region=${encodeURIComponent(region)}` : '';
-  const [catalog, status, timeline, disruptions, incidents] = await Promise.all([
+  const [catalog, status, timeline, disruptions, incidents, history] = await Promise.all([
     api('v1/services'),
     api(`v1/services/${encodeURIComponent(id)}/status${query}`),
     api(`v1/services/${encodeURIComponent(id)}/timeline${query ? query + '&' : '?'}bucketWidth=900s&window=86400s`),
     api(`v1/disruptions?serviceId=${encodeURIComponent(id)}`),
-    api(`v1/incidents?serviceId=${encodeURIComponent(id)}&pageSize=10`)]);
+    api(`v1/incidents?serviceId=${encodeURIComponent(id)}&pageSize=10`),
+    api(`v1/services/${encodeURIComponent(id)}/history${query}`)]);
   const service = catalog.services.find(s => s.serviceId === id) ?? { displayName: id, owner: '' };
   const st = status.status;
   const lvl = level(st.level);
@@ -294,6 +370,8 @@ async function serviceView(id, region) {
       ${st.statements.length ? html`<h2>Official statements</h2>${statementsHtml(st.statements, true)}` : ''}
       <h2 id="chart-heading">Reports over the last 24 hours</h2>
       ${chartHtml(timeline.buckets, `${service.displayName}, ${place}`)}
+      <h2 id="map-heading">Where: ${service.displayName} by country</h2>
+      ${await mapHtml(byCountry(disruptions.disruptions), service.displayName, code => `#/services/${encodeURIComponent(id)}/${encodeURIComponent(code)}`)}
       <div class="columns">
         <section aria-labelledby="categories-heading">
           <h2 id="categories-heading">What is broken</h2>
@@ -306,13 +384,70 @@ async function serviceView(id, region) {
           </tbody></table>` : html`<p class="muted">No region has problems.</p>`}
         </section>
       </div>
-      <h2>Incidents</h2>
-      ${incidents.incidents.length ? html`<ul>${incidents.incidents.map(i => html`<li><a href="#/incidents/${encodeURIComponent(i.incidentId)}">${dateTime(i.detectedTime)}</a>: ${LEVEL_WORDS[level(i.peakLevel)]} in ${i.regions.map(regionName).join(', ')}${i.closedTime ? `, resolved ${dateTime(i.closedTime)}` : ', open'}</li>`)}</ul>`
-        : html`<p class="muted">No incident recorded.</p>`}
+      <h2 id="history-heading">The last ${history.days.length} days</h2>
+      ${historyHtml(history.days, `${service.displayName}, ${place}`)}
+      <h2 id="incidents-heading">Incidents</h2>
+      ${incidentsHtml(id, incidents)}
       ${embedHtml(id, service.displayName)}`,
     feed: `feeds/services/${encodeURIComponent(id)}.atom`,
   };
 }
+
+/** "3 h 10 min at outage, 20 min at problems" for a day of history. */
+function dayWords(d) {
+  const parts = [['minutesOutage', 'OUTAGE'], ['minutesDisrupted', 'DISRUPTED'], ['minutesElevated', 'ELEVATED']]
+    .filter(([key]) => d[key] > 0).map(([key, lvl]) => `${LEVEL_WORDS[lvl].toLowerCase()} for ${minutes(d[key] * 60)}`);
+  const reports = d.reportsWithheld ? 'reports not shown (too few reporters)' : `${count(d.reports ?? 0)} report${Number(d.reports) === 1 ? '' : 's'}`;
+  const incidents = d.incidents ? `, ${d.incidents} incident${d.incidents === 1 ? '' : 's'}` : '';
+  return `${parts.length ? parts.join(', ') : 'no problems'}; ${reports}${incidents}`;
+}
+const dayName = ts => new Date(ts).toLocaleDateString('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'short', year: 'numeric' });
+
+/** One bar per day, coloured by the day's worst level, with a tooltip each, a summary and the days with problems as a table. */
+function historyHtml(days, what) {
+  const W = 900, H = 48, gap = 2, bar = (W - gap * (days.length - 1)) / Math.max(days.length, 1);
+  const troubled = days.filter(d => level(d.worstLevel) !== 'NORMAL');
+  const desc = troubled.length === 0 ? `No problems in the last ${days.length} days.`
+    : `${troubled.length} of the last ${days.length} days had problems: ${troubled.slice(-5).reverse().map(d => `${dayName(d.dayStartTime)} (${LEVEL_WORDS[level(d.worstLevel)]})`).join(', ')}${troubled.length > 5 ? ' and earlier' : ''}.`;
+  return html`
+    <figure class="history-wrap">
+      <svg class="history" id="history" viewBox="0 0 ${W} ${H}" preserveAspectRatio="none" role="img" aria-labelledby="history-title history-desc">
+        <title id="history-title">Daily status over the last ${days.length} days, ${what}</title>
+        <desc id="history-desc">${desc}</desc>
+        ${days.map((d, i) => html`<rect class="day level-${level(d.worstLevel)}" data-day="${d.dayStartTime.slice(0, 10)}" data-level="${level(d.worstLevel)}" x="${(i * (bar + gap)).toFixed(1)}" y="0" width="${bar.toFixed(1)}" height="${H}" rx="1"><title>${dayName(d.dayStartTime)}: ${dayWords(d)}</title></rect>`)}
+      </svg>
+      <figcaption>
+        <p class="history-axis muted"><span>${days.length ? dayName(days[0].dayStartTime) : ''}</span><span>Today</span></p>
+        <p id="history-summary">${desc}</p>
+        ${troubled.length ? html`<details><summary>The days with problems as a table</summary>
+          <table id="history-table"><thead><tr><th scope="col">Day</th><th scope="col">Worst</th><th scope="col">Time at each level</th><th scope="col" class="num">Reports</th><th scope="col" class="num">Incidents</th></tr></thead>
+          <tbody>${troubled.slice().reverse().map(d => html`<tr><th scope="row">${dayName(d.dayStartTime)}</th><td>${LEVEL_WORDS[level(d.worstLevel)]}</td><td>${dayWords(d).split(';')[0]}</td><td class="num">${d.reportsWithheld ? 'not shown' : count(d.reports ?? 0)}</td><td class="num">${d.incidents ?? 0}</td></tr>`)}</tbody></table>
+        </details>` : ''}
+      </figcaption>
+    </figure>`;
+}
+
+// Older incidents of the service page, fetched a page at a time (the first page comes with the view).
+const olderIncidents = { serviceId: '', items: [], token: null };
+
+function incidentsHtml(id, first) {
+  if (olderIncidents.serviceId !== id) Object.assign(olderIncidents, { serviceId: id, items: [], token: null });
+  const list = [...first.incidents, ...olderIncidents.items];
+  const next = olderIncidents.token ?? first.nextPageToken;
+  const item = i => html`<li><a href="#/incidents/${encodeURIComponent(i.incidentId)}">${dateTime(i.detectedTime)}</a>: ${LEVEL_WORDS[level(i.peakLevel)]} in ${i.regions.map(regionName).join(', ')}${i.closedTime ? `, resolved ${dateTime(i.closedTime)}` : ', open'}</li>`;
+  return list.length === 0 ? html`<p class="muted">No incident recorded.</p>`
+    : html`<ul id="incident-list">${list.map(item)}</ul>${next ? html`<p><button type="button" class="more" id="older-incidents" data-key="older-incidents" data-token="${next}">Older incidents</button></p>` : ''}`;
+}
+
+document.addEventListener('click', async event => {
+  const button = event.target.closest('#older-incidents');
+  if (!button) return;
+  button.disabled = true;
+  const page = await api(`v1/incidents?serviceId=${encodeURIComponent(olderIncidents.serviceId)}&pageSize=10&pageToken=${encodeURIComponent(button.dataset.token)}`);
+  olderIncidents.items.push(...page.incidents);
+  olderIncidents.token = page.nextPageToken ?? '';
+  render(false);
+});
 
 /** Problem categories with their shares of the reports, as labelled bars. */
 function categoriesHtml(categories, id) {
