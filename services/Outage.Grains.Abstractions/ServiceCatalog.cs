@@ -46,23 +46,26 @@ public sealed class ServiceCatalog
         }
     }
 
-    /// <summary>The services of a new host: the built-in catalog, until an operator changes it through AdminService.</summary>
+    /// <summary>
+    /// The services of a new host: the built-in catalog, until an operator changes it through AdminService. Each ends with
+    /// "other", the page's "Something else", so that a person whose problem fits no category can still report it.
+    /// </summary>
     public static IReadOnlyList<ServiceDefinition> DefaultServices { get; } =
     [
-        new("facebook", "Facebook", "meta", ["login", "feed", "posting", "messages", "website", "app"]),
-        new("instagram", "Instagram", "meta", ["login", "feed", "posting", "stories", "messages", "app"]),
-        new("whatsapp", "WhatsApp", "meta", ["messages", "calls", "connection", "login", "app"]),
-        new("messenger", "Messenger", "meta", ["messages", "calls", "login", "app"]),
-        new("threads", "Threads", "meta", ["login", "feed", "posting", "app"]),
-        new("x", "X", "x", ["login", "feed", "posting", "messages", "app"]),
-        new("telegram", "Telegram", "telegram", ["messages", "calls", "connection", "login"]),
-        new("youtube", "YouTube", "google", ["video", "login", "website", "app"]),
-        new("gmail", "Gmail", "google", ["login", "sending", "receiving", "website"]),
-        new("att", "AT&T", "att", ["mobile-internet", "no-signal", "calls", "sms"]),
-        new("verizon", "Verizon", "verizon", ["mobile-internet", "no-signal", "calls", "sms"]),
-        new("tmobile", "T-Mobile", "tmobile", ["mobile-internet", "no-signal", "calls", "sms"]),
-        new("discord", "Discord", "discord", ["login", "messages", "voice", "app"]),
-        new("steam", "Steam", "valve", ["login", "store", "downloads", "game-servers"]),
+        new("facebook", "Facebook", "meta", ["login", "feed", "posting", "messages", "website", "app", "other"]),
+        new("instagram", "Instagram", "meta", ["login", "feed", "posting", "stories", "messages", "app", "other"]),
+        new("whatsapp", "WhatsApp", "meta", ["messages", "calls", "connection", "login", "app", "other"]),
+        new("messenger", "Messenger", "meta", ["messages", "calls", "login", "app", "other"]),
+        new("threads", "Threads", "meta", ["login", "feed", "posting", "app", "other"]),
+        new("x", "X", "x", ["login", "feed", "posting", "messages", "app", "other"]),
+        new("telegram", "Telegram", "telegram", ["messages", "calls", "connection", "login", "other"]),
+        new("youtube", "YouTube", "google", ["video", "login", "website", "app", "other"]),
+        new("gmail", "Gmail", "google", ["login", "sending", "receiving", "website", "other"]),
+        new("att", "AT&T", "att", ["mobile-internet", "no-signal", "calls", "sms", "other"]),
+        new("verizon", "Verizon", "verizon", ["mobile-internet", "no-signal", "calls", "sms", "other"]),
+        new("tmobile", "T-Mobile", "tmobile", ["mobile-internet", "no-signal", "calls", "sms", "other"]),
+        new("discord", "Discord", "discord", ["login", "messages", "voice", "app", "other"]),
+        new("steam", "Steam", "valve", ["login", "store", "downloads", "game-servers", "other"]),
     ];
 
     /// <summary>A catalog of the built-in services (each host gets its own: the copy changes at run time).</summary>

@@ -123,6 +123,7 @@ test('a person reports a problem from the page: counted once, refused from anoth
     await page.locator('#report').waitFor();
     assert.equal(await page.locator('#report-region').inputValue(), 'NZ');
     assert.equal(await page.locator('#report-heading').innerText(), 'I have a problem with Steam');
+    assert.deepEqual(await page.locator('#report .choices button').allInnerTexts(), ['Login', 'Store', 'Downloads', 'Game servers', 'Something else']);
     const before = await observed('steam', 'NZ');
     await page.getByRole('button', { name: 'Login', exact: true }).click();
     await until('the page to say it was counted', async () => (await page.locator('#report-result').getAttribute('data-outcome')) === 'counted', 10_000);

@@ -109,7 +109,8 @@ function onChange(message) {
 const DEDUPE_MS = 15 * 60 * 1000; // the intake counts one report per device and service in 15 minutes
 const reporter = { region: '', source: 'choice', countries: [], chosen: localStorage.getItem('outage-region') || '', service: '', message: null, busy: false };
 const reported = () => { try { return JSON.parse(localStorage.getItem('outage-reported') || '{}'); } catch { return {}; } };
-const words = category => category.replace(/[-_]/g, ' ').replace(/^./, c => c.toUpperCase());
+const words = category => category === 'other' ? 'Something else' : category.replace(/[-_]/g, ' ').replace(/^./, c => c.toUpperCase());
+const problem = category => category === 'other' ? 'a problem' : `a ${words(category).toLowerCase()} problem`;
 
 async function loadReporter() {
   try {
@@ -127,7 +128,7 @@ function reportHtml(services, serviceId, choosable) {
   const mine = reported()[service.serviceId];
   const recent = mine && Date.now() - mine.at < DEDUPE_MS;
   const message = reporter.message?.serviceId === service.serviceId ? reporter.message : recent
-    ? { kind: 'counted', text: `You reported a ${words(mine.category).toLowerCase()} problem at ${time(new Date(mine.at).toISOString())}: it was counted. Thank you.` } : null;
+    ? { kind: 'counted', text: `You reported ${problem(mine.category)} at ${time(new Date(mine.at).toISOString())}: it was counted. Thank you.` } : null;
   const place = reporter.region ? regionName(reporter.region) : '';
   return html`
     <section class="report" id="report" aria-labelledby="report-heading" data-service="${service.serviceId}">
@@ -159,7 +160,7 @@ async function sendReport(serviceId, category) {
     const body = await response.json().catch(() => ({}));
     if (response.ok && body.outcome === 'ACCEPTED') {
       localStorage.setItem('outage-reported', JSON.stringify({ ...reported(), [serviceId]: { at: Date.now(), category } }));
-      reporter.message = { serviceId, kind: 'counted', text: `Counted: your report of a ${words(category).toLowerCase()} problem in ${regionName(body.region)} is in the figures. Thank you.` };
+      reporter.message = { serviceId, kind: 'counted', text: `Counted: your report of ${problem(category)} in ${regionName(body.region)} is in the figures. Thank you.` };
     } else if (response.ok) {
       reporter.message = { serviceId, kind: 'already', text: 'Already counted: this device reported a problem with this service in the last 15 minutes.' };
     } else if (response.status === 429) {
