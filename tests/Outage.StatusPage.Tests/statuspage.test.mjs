@@ -34,6 +34,7 @@ const logs = fs.mkdtempSync(path.join(os.tmpdir(), 'outage-e2e-'));
 const children = [];
 let browser;
 let ports;
+let hostProcess;
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -85,7 +86,7 @@ before(async () => {
   }
 
   ports = { grpc: await freePort(), http: await freePort(), silo: await freePort(), gateway: await freePort() };
-  start('host', [hostDll], {
+  hostProcess = start('host', [hostDll], {
     Kestrel__Endpoints__Grpc__Url: `http://127.0.0.1:${ports.grpc}`,
     Kestrel__Endpoints__Http__Url: `http://127.0.0.1:${ports.http}`,
     Orleans__SiloPort: String(ports.silo),
@@ -94,6 +95,8 @@ before(async () => {
     Outage__Clock__Speed: String(SPEED),
     // A fresh first-start admin key for this run (the host prints it once; only its hash is kept here).
     Outage__Auth__AdminKeyFile: path.join(logs, 'admin-key.sha256'),
+    // Heartbeats every 2 s on a quiet stream (15 s by default): the page takes 3 missed ones for a dead stream.
+    Outage__Watch__HeartbeatInterval: '00:00:02',
   });
   await until('the host to be ready', async () => (await fetch(`http://127.0.0.1:${ports.http}/healthz/ready`)).ok, 90_000);
   browser = await chromium.launch({
@@ -186,6 +189,25 @@ test('a person reports a problem from the page: counted once, refused from anoth
     const after = await Promise.all(services.map(s => observed(s, 'NZ')));
     assert.equal(after.reduce((sum, a, i) => sum + a - before[i], 0), 6);
     await fresh.close();
+  });
+
+  await t.test('a stream that goes silent shows "Reconnecting…", and the page is live again when the server is back', async () => {
+    // SIGSTOP freezes the host with its connections open: nothing closes the stream, it just stops talking.
+    await page.goto(`${base}#/`);
+    await until('live', async () => (await page.locator('#live').getAttribute('data-state')) === 'live', 10_000);
+    await new Promise(resolve => setTimeout(resolve, 2500)); // the snapshot's end (with the interval) has arrived
+    const stopped = Date.now();
+    process.kill(hostProcess.pid, 'SIGSTOP');
+    try {
+      await until('the page to notice the silence', async () => (await page.locator('#live').getAttribute('data-state')) === 'reconnecting', 20_000, 100);
+      const noticed = (Date.now() - stopped) / 1000;
+      t.diagnostic(`silence noticed after ${noticed.toFixed(1)} s (3 heartbeats of 2 s)`);
+      assert.ok(noticed >= 3 && noticed <= 12, `noticed after ${noticed} s`);
+    } finally {
+      process.kill(hostProcess.pid, 'SIGCONT');
+    }
+    await until('live again', async () => (await page.locator('#live').getAttribute('data-state')) === 'live', 30_000, 200);
+    await until('the host to answer again', async () => (await fetch(`${base}healthz/ready`)).ok, 30_000);
   });
 
   assert.deepEqual(errors, []);

@@ -203,8 +203,8 @@ internal sealed class StatusQueryGrpcService(
         }
 
         // The watcher of a healthy system knows it is connected and that all is well: not silence.
-        await responseStream.WriteAsync(new WatchStatusResponse { Sequence = sent, SnapshotComplete = true }, ct);
         var heartbeat = watchOptions.Value.HeartbeatInterval;
+        await responseStream.WriteAsync(new WatchStatusResponse { Sequence = sent, SnapshotComplete = true, HeartbeatInterval = Duration.FromTimeSpan(heartbeat) }, ct);
         while (!ct.IsCancellationRequested)
         {
             using var quiet = CancellationTokenSource.CreateLinkedTokenSource(ct);

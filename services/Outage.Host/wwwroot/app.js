@@ -62,11 +62,24 @@ function setLive(state, label) {
   el.querySelector('.label').textContent = label;
 }
 
+// A stream that says nothing for this many heartbeat intervals is taken for dead (the server sends a heartbeat every
+// interval on a quiet stream, and says how long the interval is with the end of the snapshot): a connection can hang
+// without closing, and "Live" must not stay up on a dead one.
+const SILENT_HEARTBEATS = 3;
+
 async function watch() {
   let delay = 1000;
+  let heartbeatMs = 15000; // until the server says
   for (;;) {
+    const abort = new AbortController();
+    let watchdog = 0;
+    const heard = () => {
+      clearTimeout(watchdog);
+      watchdog = setTimeout(() => abort.abort(), heartbeatMs * SILENT_HEARTBEATS);
+    };
     try {
-      const response = await fetch(`v1/status:watch?afterSequence=${live.sequence}`, { headers: { accept: 'application/json' } });
+      heard();
+      const response = await fetch(`v1/status:watch?afterSequence=${live.sequence}`, { headers: { accept: 'application/json' }, signal: abort.signal });
       if (!response.ok) throw new Error(`${response.status}`);
       setLive('live', 'Live');
       delay = 1000;
@@ -75,15 +88,21 @@ async function watch() {
       for (;;) {
         const { value, done } = await reader.read();
         if (done) break;
+        heard();
         buffer += value;
         let end;
         while ((end = buffer.indexOf('\n')) >= 0) {
           const line = buffer.slice(0, end).trim();
           buffer = buffer.slice(end + 1);
-          if (line) onChange(JSON.parse(line));
+          if (!line) continue;
+          const message = JSON.parse(line);
+          if (message.heartbeatInterval) { heartbeatMs = Math.max(1000, seconds(message.heartbeatInterval) * 1000); heard(); }
+          onChange(message);
         }
       }
     } catch { /* reconnect below */ }
+    clearTimeout(watchdog);
+    abort.abort();
     setLive('reconnecting', 'Reconnecting…');
     await new Promise(resolve => setTimeout(resolve, delay));
     delay = Math.min(delay * 2, 10000);
