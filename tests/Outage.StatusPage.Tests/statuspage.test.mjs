@@ -12,6 +12,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { SMTPServer } from 'smtp-server';
+import { simpleParser } from 'mailparser';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const hostDll = path.join(root, 'services/Outage.Host/bin/Release/net10.0/Outage.Host.dll');
@@ -35,6 +37,9 @@ const children = [];
 let browser;
 let ports;
 let hostProcess;
+// A real SMTP server (smtp-server, in this process) for the page's "notify me" form: every message it receives.
+const mails = [];
+let smtp;
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -85,7 +90,12 @@ before(async () => {
     }
   }
 
-  ports = { grpc: await freePort(), http: await freePort(), silo: await freePort(), gateway: await freePort() };
+  ports = { grpc: await freePort(), http: await freePort(), silo: await freePort(), gateway: await freePort(), smtp: await freePort() };
+  smtp = new SMTPServer({
+    authOptional: true, disabledCommands: ['STARTTLS', 'AUTH'], logger: false,
+    onData(stream, session, callback) { simpleParser(stream).then(mail => { mails.push(mail); callback(); }, callback); },
+  });
+  await new Promise(resolve => smtp.listen(ports.smtp, '127.0.0.1', resolve));
   hostProcess = start('host', [hostDll], {
     Kestrel__Endpoints__Grpc__Url: `http://127.0.0.1:${ports.grpc}`,
     Kestrel__Endpoints__Http__Url: `http://127.0.0.1:${ports.http}`,
@@ -97,6 +107,10 @@ before(async () => {
     Outage__Auth__AdminKeyFile: path.join(logs, 'admin-key.sha256'),
     // Heartbeats every 2 s on a quiet stream (15 s by default): the page takes 3 missed ones for a dead stream.
     Outage__Watch__HeartbeatInterval: '00:00:02',
+    Outage__Notifications__Smtp__Host: '127.0.0.1',
+    Outage__Notifications__Smtp__Port: String(ports.smtp),
+    Outage__Notifications__Smtp__UseStartTls: 'false',
+    Outage__Notifications__PublicBaseUrl: `http://127.0.0.1:${ports.http}`,
   });
   await until('the host to be ready', async () => (await fetch(`http://127.0.0.1:${ports.http}/healthz/ready`)).ok, 90_000);
   browser = await chromium.launch({
@@ -107,6 +121,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
+  smtp?.close();
   for (const child of children) child.kill('SIGKILL');
 });
 
@@ -144,6 +159,21 @@ test('a person reports a problem from the page: counted once, refused from anoth
     // A reload remembers it for this device.
     await page.reload();
     await until('the remembered report', async () => /You reported a login problem at/.test(await page.locator('#report-result').innerText()), 10_000);
+  });
+
+  await t.test('"notify me" signs up an address, which gets the confirmation e-mail and nothing else', async () => {
+    await page.goto(`${base}#/services/steam`);
+    await page.locator('#notify-form').waitFor();
+    assert.equal(await page.locator('#notify-where').inputValue(), 'NZ');
+    await page.locator('#notify-email').fill('gamer@example.org');
+    await page.getByRole('button', { name: 'Notify me' }).click();
+    await until('the page to ask for the confirmation', async () => (await page.locator('#notify-result').getAttribute('data-outcome')) === 'counted', 10_000);
+    assert.match(await page.locator('#notify-result').innerText(), /we sent a link to gamer@example\.org/);
+    await until('the confirmation e-mail', async () => mails.some(m => m.to?.value[0]?.address === 'gamer@example.org'), 15_000);
+    const mail = mails.find(m => m.to.value[0].address === 'gamer@example.org');
+    assert.match(mail.text, new RegExp(`http://127\\.0\\.0\\.1:${ports.http}/notifications/confirm\\?`));
+    assert.equal(mails.filter(m => m.to?.value[0]?.address === 'gamer@example.org').length, 1, 'nothing but the confirmation');
+    assert.deepEqual(await accessibilityViolations(page), []);
   });
 
   await t.test('a page of another origin cannot post a report', async () => {

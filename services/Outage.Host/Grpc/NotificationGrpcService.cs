@@ -14,9 +14,9 @@ namespace Outage.Host.Grpc;
 /// <summary>NotificationService (scope notifications:write or admin): a thin adapter to the subscription grains; a key sees only its own subscriptions.</summary>
 internal sealed class NotificationGrpcService(
     IGrainFactory grains,
+    SubscriptionCreation creation,
     SubscriptionValidator validator,
-    IOptions<NotificationOptions> options,
-    [FromKeyedServices(OutageClock.Key)] TimeProvider time) : NotificationService.NotificationServiceBase
+    IOptions<NotificationOptions> options) : NotificationService.NotificationServiceBase
 {
     private const int DefaultPageSize = 50;
     private const int MaxPageSize = 100;
@@ -27,29 +27,7 @@ internal sealed class NotificationGrpcService(
 
     public override async Task<CreateSubscriptionResponse> CreateSubscription(CreateSubscriptionRequest request, ServerCallContext context)
     {
-        var s = request.Subscription ?? new Subscription();
-        var (channel, target, problems) = await validator.TargetAsync(s, context.CancellationToken);
-        var v = new RequestValidation();
-        foreach (var (field, problem) in problems)
-        {
-            v.Check(false, field, problem);
-        }
-
-        var (filter, events, minDuration, description) = validator.Settings(s, ref v);
-        v.ThrowIfInvalid();
-
-        var key = KeyName(context);
-        if ((await Router.ListAsync(key)).Length >= options.Value.MaxSubscriptionsPerKey)
-        {
-            throw new RpcException(new Status(StatusCode.ResourceExhausted, $"Key '{key}' holds {options.Value.MaxSubscriptionsPerKey} subscriptions, the most allowed: delete one first."));
-        }
-
-        var definition = new SubscriptionDefinition
-        {
-            Id = NewId(), KeyName = key, Channel = channel, Target = target, Filter = filter, Events = events, MinDuration = minDuration,
-            Description = description, CreatedAt = time.GetUtcNow(),
-        };
-        var created = await grains.GetGrain<ISubscriptionGrain>(definition.Id).CreateAsync(definition);
+        var created = await creation.CreateAsync(request.Subscription ?? new Subscription(), KeyName(context), options.Value.MaxSubscriptionsPerKey, context.CancellationToken);
         return new CreateSubscriptionResponse { Subscription = created.Subscription.ToProto(), SigningSecret = created.Secret };
     }
 
@@ -167,20 +145,4 @@ internal sealed class NotificationGrpcService(
 
     private static string KeyName(ServerCallContext context) =>
         context.GetHttpContext().User.Identity?.Name is { Length: > 0 } name ? name : throw new RpcException(new Status(StatusCode.Unauthenticated, "A key is needed."));
-
-    /// <summary>A new id: <c>sub_</c> and 26 lower-case base32 characters (128 random bits).</summary>
-    private static string NewId()
-    {
-        const string alphabet = "0123456789abcdefghjkmnpqrstvwxyz";
-        var bytes = RandomNumberGenerator.GetBytes(17);
-        var chars = new char[26];
-        for (var i = 0; i < chars.Length; i++)
-        {
-            var bit = i * 5;
-            var value = (bytes[bit / 8] << 8 | bytes[(bit / 8) + 1]) >> (11 - (bit % 8)) & 31;
-            chars[i] = alphabet[value];
-        }
-
-        return "sub_" + new string(chars);
-    }
 }

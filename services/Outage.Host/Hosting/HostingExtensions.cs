@@ -143,6 +143,7 @@ internal static class HostingExtensions
         services.AddSingleton<ReportIntake>();
         services.AddWebReports();
         services.AddSingleton<Notifications.SubscriptionValidator>();
+        services.AddSingleton<Notifications.SubscriptionCreation>();
         // The edge validates targets with the silos' SSRF rule and options (it holds no grains).
         services.AddOptions<Grains.Notifications.NotificationOptions>().BindConfiguration(Grains.Notifications.NotificationOptions.Section);
         services.TryAddSingleton<Grains.Notifications.NotificationSender>();
@@ -222,7 +223,9 @@ internal static class HostingExtensions
         reads.MapFeeds();
         // The page's report button: open to anonymous reporters exactly when report intake is, with its own quotas.
         app.UseRateLimiter();
-        app.MapGroup("").RequireAuthorization(Security.Scopes.ReportsWrite).MapWebReports();
+        var page = app.MapGroup("").RequireAuthorization(Security.Scopes.ReportsWrite);
+        page.MapWebReports();
+        page.MapEmailSignup();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         app.MapHealthChecks("/healthz");

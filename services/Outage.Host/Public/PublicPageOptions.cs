@@ -22,6 +22,9 @@ public sealed class PublicPageOptions
     /// <summary>Reports a minute one client address may post from the page (many people share an address behind a carrier's NAT).</summary>
     public int ReportsPerMinutePerAddress { get; set; } = 60;
 
-    /// <summary>Reports a minute one device (its cookie, else its address and browser) may post from the page.</summary>
+    /// <summary>Reports (and e-mail sign-ups) a minute one device (its cookie, else its address and browser) may post from the page.</summary>
     public int ReportsPerMinutePerDevice { get; set; } = 6;
+
+    /// <summary>E-mail subscriptions the page's "notify me" form may hold in all (confirmed or waiting for confirmation).</summary>
+    public int MaxEmailSubscriptions { get; set; } = 10_000;
 }

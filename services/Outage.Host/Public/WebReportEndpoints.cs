@@ -44,35 +44,20 @@ internal static class WebReportEndpoints
 
     public static void MapWebReports(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/web/reporter", (HttpContext http, ReporterRegion regions) =>
+        app.MapGet("/web/reporter", (HttpContext http, ReporterRegion regions, Grains.Notifications.NotificationSender sender) =>
         {
             DeviceOf(http, issue: true);
             var (region, from) = regions.Locate(http);
-            return Results.Ok(new ReporterView(region, from.ToString().ToLowerInvariant(), from == ReporterRegion.Source.Choice ? Regions.CountryCodes : []));
+            return Results.Ok(new ReporterView(region, from.ToString().ToLowerInvariant(), from == ReporterRegion.Source.Choice ? Regions.CountryCodes : [], sender.EmailEnabled));
         });
 
         app.MapPost("/web/reports", async (HttpContext http, ReporterRegion regions, ReportValidator validator, ReportIntake intake,
             IOptions<PublicPageOptions> options, [FromKeyedServices(OutageClock.Key)] TimeProvider time) =>
         {
-            if (!SameOrigin(http, options.Value))
+            var (posted, refused) = await ReadPageRequestAsync<WebReport>(http, options.Value, "report");
+            if (refused is not null)
             {
-                return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Cross-origin report refused",
-                    detail: "Reports are posted by the status page itself; other clients use SubmitReport (/v1/reports).");
-            }
-
-            if (!http.Request.HasJsonContentType())
-            {
-                return Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "JSON only", detail: "Send the report as application/json.");
-            }
-
-            WebReport? posted;
-            try
-            {
-                posted = await http.Request.ReadFromJsonAsync<WebReport>(http.RequestAborted);
-            }
-            catch (System.Text.Json.JsonException e)
-            {
-                return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Not a report", detail: e.Message);
+                return refused;
             }
 
             var (located, _) = regions.Locate(http);
@@ -90,8 +75,7 @@ internal static class WebReportEndpoints
             if (violations.Count > 0)
             {
                 intake.CountRejected(report, violations, ReportIntake.Web);
-                return Results.ValidationProblem(violations.GroupBy(v => CamelCase(v.Field["report.".Length..]))
-                    .ToDictionary(g => g.Key, g => g.Select(v => v.Description).ToArray()));
+                return FieldProblem(violations, field => CamelCase(field["report.".Length..]));
             }
 
             if (!string.IsNullOrEmpty(posted?.Website))
@@ -104,7 +88,7 @@ internal static class WebReportEndpoints
 
             var outcome = await intake.SubmitAsync(report, ReportIntake.Web);
             return Results.Ok(new WebReportResult(outcome == IngestOutcome.Accepted ? "ACCEPTED" : "DEVICE_ALREADY_COUNTED", report.Region));
-        }).WithMetadata(new QuotaMarker()).DisableAntiforgery();
+        }).WithPageQuotas();
     }
 
     /// <summary>
@@ -139,6 +123,41 @@ internal static class WebReportEndpoints
         return device.Length <= 128 ? device : device[..128]; // a device id's limit
     }
 
+    /// <summary>
+    /// The body of a POST from the page, or the refusal: another origin (403: the Origin header names the page's own
+    /// origin or a configured one), not JSON (415: a cross-site form cannot send JSON without a preflight, which the
+    /// host never grants), or not readable as <typeparamref name="T"/> (400).
+    /// </summary>
+    internal static async Task<(T? Body, IResult? Refused)> ReadPageRequestAsync<T>(HttpContext http, PublicPageOptions options, string what)
+    {
+        if (!SameOrigin(http, options))
+        {
+            return (default, Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: $"Cross-origin {what} refused",
+                detail: "This endpoint serves the status page itself; other clients use the outage.v1 API."));
+        }
+
+        if (!http.Request.HasJsonContentType())
+        {
+            return (default, Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "JSON only", detail: $"Send the {what} as application/json."));
+        }
+
+        try
+        {
+            return (await http.Request.ReadFromJsonAsync<T>(http.RequestAborted), null);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            return (default, Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: $"Not a {what}", detail: e.Message));
+        }
+    }
+
+    /// <summary>Field violations as a problem response, fields named as the page's JSON names them ("report.service_id" is "serviceId").</summary>
+    internal static IResult FieldProblem(IEnumerable<FieldViolation> violations, Func<string, string> rename) =>
+        Results.ValidationProblem(violations.GroupBy(v => rename(v.Field)).ToDictionary(g => g.Key, g => g.Select(v => v.Description).ToArray()));
+
+    /// <summary>Marks an endpoint the report button's quotas apply to (reports and e-mail subscriptions from the page).</summary>
+    internal static RouteHandlerBuilder WithPageQuotas(this RouteHandlerBuilder endpoint) => endpoint.WithMetadata(new QuotaMarker()).DisableAntiforgery();
+
     /// <summary>True when the request comes from the page's own origin (or one configured), as the browser says in Origin.</summary>
     private static bool SameOrigin(HttpContext http, PublicPageOptions options)
     {
@@ -157,7 +176,7 @@ internal static class WebReportEndpoints
     /// <summary>Country level at most: a subdivision chosen on the page ("DE-BY") is cut to its country.</summary>
     private static string CountryLevel(string region) => region.Length > 2 && region[2] == '-' ? region[..2] : region;
 
-    private static string CamelCase(string field) =>
+    internal static string CamelCase(string field) =>
         string.Concat(field.Split('_').Select((part, i) => i == 0 || part.Length == 0 ? part : char.ToUpperInvariant(part[0]) + part[1..]));
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
@@ -197,8 +216,12 @@ internal sealed record WebReport(string? ServiceId, string? Category, string? Re
 /// <summary>The answer: ACCEPTED or DEVICE_ALREADY_COUNTED, and the region counted.</summary>
 internal sealed record WebReportResult([property: JsonPropertyName("outcome")] string Outcome, [property: JsonPropertyName("region")] string Region);
 
-/// <summary>Where the page thinks the person is: <c>source</c> is edge, database or choice (region empty: ask, from <c>countries</c>).</summary>
+/// <summary>
+/// Where the page thinks the person is (<c>source</c> is edge, database or choice; region empty: ask, from
+/// <c>countries</c>), and whether the server sends e-mail (the "notify me" form is shown only then).
+/// </summary>
 internal sealed record ReporterView(
     [property: JsonPropertyName("region")] string Region,
     [property: JsonPropertyName("source")] string Source,
-    [property: JsonPropertyName("countries")] IReadOnlyList<string> Countries);
+    [property: JsonPropertyName("countries")] IReadOnlyList<string> Countries,
+    [property: JsonPropertyName("emailNotifications")] bool EmailNotifications);

@@ -126,7 +126,8 @@ function onChange(message) {
 // ---- Report a problem (the page's own endpoints: /web/reporter, /web/reports) -------------------------
 // The panel is re-rendered with its view every few seconds: what it shows lives here, not in the DOM.
 const DEDUPE_MS = 15 * 60 * 1000; // the intake counts one report per device and service in 15 minutes
-const reporter = { region: '', source: 'choice', countries: [], chosen: localStorage.getItem('outage-region') || '', service: '', message: null, busy: false };
+const reporter = { region: '', source: 'choice', countries: [], chosen: localStorage.getItem('outage-region') || '', service: '', message: null, busy: false, email: false };
+const signup = { serviceId: '', message: null, email: '' };
 const reported = () => { try { return JSON.parse(localStorage.getItem('outage-reported') || '{}'); } catch { return {}; } };
 const words = category => category === 'other' ? 'Something else' : category.replace(/[-_]/g, ' ').replace(/^./, c => c.toUpperCase());
 const problem = category => category === 'other' ? 'a problem' : `a ${words(category).toLowerCase()} problem`;
@@ -134,7 +135,7 @@ const problem = category => category === 'other' ? 'a problem' : `a ${words(cate
 async function loadReporter() {
   try {
     const r = await api('web/reporter');
-    Object.assign(reporter, { region: r.region, source: r.source, countries: r.countries ?? [] });
+    Object.assign(reporter, { region: r.region, source: r.source, countries: r.countries ?? [], email: !!r.emailNotifications });
     // Preset the person's choice from the browser's language ("en-NZ" is NZ) until they pick one.
     if (!reporter.chosen) reporter.chosen = (navigator.language.split('-')[1] || '').toUpperCase();
     if (!reporter.countries.includes(reporter.chosen)) reporter.chosen = '';
@@ -204,6 +205,47 @@ document.addEventListener('click', async event => {
 document.addEventListener('change', event => {
   if (event.target.id === 'report-service') { reporter.service = event.target.value; render(false); }
   if (event.target.id === 'report-region') { reporter.chosen = event.target.value; localStorage.setItem('outage-region', reporter.chosen); }
+});
+
+/** "Tell me by e-mail": shown when the server sends e-mail; double opt-in, so the answer asks to confirm. */
+function notifyHtml(service) {
+  if (!reporter.email) return '';
+  const country = reporter.region || reporter.chosen;
+  const message = signup.serviceId === service.serviceId ? signup.message : null;
+  return html`
+    <section class="notify" id="notify" aria-labelledby="notify-heading">
+      <h2 id="notify-heading">Tell me by e-mail when ${service.displayName} has problems</h2>
+      <form id="notify-form" data-service="${service.serviceId}" novalidate>
+        <p><label for="notify-email">Your e-mail address</label><br><input type="email" id="notify-email" name="email" autocomplete="email" required data-key="notify-email" value="${signup.email}"></p>
+        <p><label for="notify-where">Where</label><br><select id="notify-where" data-key="notify-where"><option value="">Anywhere in the world (worldwide figures)</option>${country ? html`<option value="${country}" selected>${regionName(country)}</option>` : ''}</select></p>
+        <p class="hp" aria-hidden="true"><label>Leave this empty <input id="notify-website" name="website" tabindex="-1" autocomplete="off"></label></p>
+        <p><button type="submit" class="more" data-key="notify-submit">Notify me</button></p>
+        <p id="notify-result" class="report-result${message ? ' ' + message.kind : ''}" role="status" aria-live="polite" data-outcome="${message?.kind ?? ''}">${message?.text ?? ''}</p>
+      </form>
+    </section>`;
+}
+
+document.addEventListener('submit', async event => {
+  const form = event.target.closest('#notify-form');
+  if (!form) return;
+  event.preventDefault();
+  const serviceId = form.dataset.service;
+  try {
+    const response = await fetch('web/subscriptions', {
+      method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ email: form.email.value, serviceId, region: form.querySelector('#notify-where').value, website: form.website.value }),
+    });
+    const body = await response.json().catch(() => ({}));
+    signup.serviceId = serviceId;
+    signup.email = response.ok ? '' : form.email.value; // kept to correct it
+    signup.message = response.ok
+      ? { kind: 'counted', text: `Almost done: we sent a link to ${form.email.value}. Nothing more is sent until you open it and confirm.` }
+      : response.status === 429 ? { kind: 'error', text: `Too many requests from this device or network: try again in ${response.headers.get('retry-after') ?? 60} s.` }
+      : { kind: 'error', text: `Not signed up: ${body.errors ? Object.values(body.errors).flat().join('; ') : body.detail || body.title || response.statusText}.` };
+  } catch (error) {
+    signup.message = { kind: 'error', text: `Not signed up: ${error.message}.` };
+  }
+  render(false);
 });
 
 /** The badge and the feeds of a service, with the snippets to embed them. */
@@ -408,6 +450,7 @@ async function serviceView(id, region) {
       ${historyHtml(history.days, `${service.displayName}, ${place}`)}
       <h2 id="incidents-heading">Incidents</h2>
       ${incidentsHtml(id, incidents)}
+      ${catalog.services.some(s => s.serviceId === id) ? notifyHtml(service) : ''}
       ${embedHtml(id, service.displayName)}`,
     feed: `feeds/services/${encodeURIComponent(id)}.atom`,
   };
@@ -574,6 +617,8 @@ let rendering = Promise.resolve();
 function render(navigated) {
   rendering = rendering.then(async () => {
     const main = document.getElementById('main');
+    // A live refresh would wipe what someone is typing: it waits until they leave the form.
+    if (!navigated && document.getElementById('notify')?.contains(document.activeElement) && document.activeElement.tagName !== 'BUTTON') return;
     const active = main.contains(document.activeElement) ? document.activeElement : null;
     const focused = active ? (active.getAttribute('href') ? `[href="${CSS.escape(active.getAttribute('href'))}"]` : active.dataset.key ? `[data-key="${CSS.escape(active.dataset.key)}"]` : null) : null;
     try {
