@@ -95,6 +95,9 @@ for m in measurements:
         md.append(f"- Detection, surge -> Watch subscriber sees DISRUPTED ({m['detected']} of {m['surges']} surges of {n(m['surge_reports_per_s'])} reports/s, "
                   f"5-second buckets): p50 {n(m['detection_p50_ms'])} ms, p99 {n(m['detection_p99_ms'])} ms, max {n(m['detection_max_ms'])} ms "
                   f"(bounds Watch propagation; goal p99 <= 1 s: {verdict(m['detection_p99_ms'] <= 1000)}).")
+    if m.get("webhook_p99_ms") is not None:
+        md.append(f"- Notification, level change -> webhook received by a loopback receiver ({m['webhooks']} of {m['surges']}, each a subscription's first "
+                  f"message, default 2 s coalescing window): p50 {n(m['webhook_p50_ms'])} ms, p99 {n(m['webhook_p99_ms'])} ms, max {n(m['webhook_max_ms'])} ms.")
 md += ["", "## Memory", ""]
 for m in measurements:
     if m.get("bytes_per_series_10k") is not None:

@@ -104,9 +104,15 @@ print(f"host RSS: max {row['rss_first_third_max_bytes'] / 2**20:.0f} MiB in the 
 EOF
 stop_host "$embedded_pid"
 
-step "detection latency: $surges surges, 5-second buckets, a Watch subscriber (embedded)"
-start_host detect Outage__Series__BucketWidth=00:00:05
-$loadgen detect --server "http://127.0.0.1:$grpc" --surges "$surges" --surge-rate 2000 --name "surge -> Watch sees DISRUPTED" --json "$results"
+step "detection latency: $surges surges, 5-second buckets, a Watch subscriber and a webhook receiver (embedded)"
+# The webhook leg subscribes a loopback receiver (allowed here, refused by default) with the host's first-start admin key.
+start_host detect Outage__Series__BucketWidth=00:00:05 Outage__Auth__AdminKeyFile="$work/admin-key.sha256" \
+  Logging__LogLevel__Outage.Host.Security.AdminKeyBootstrap=Information \
+  Outage__Notifications__AllowHttp=true Outage__Notifications__AllowedPrivateNetworks__0=127.0.0.0/8
+admin_key=$(grep -o 'outage_admin_[A-Za-z0-9_-]\{43\}' "$work/detect.log" | head -1)
+[ -n "$admin_key" ] || { echo "run.sh: the detect host printed no admin key" >&2; exit 1; }
+$loadgen detect --server "http://127.0.0.1:$grpc" --surges "$surges" --surge-rate 2000 --name "surge -> Watch sees DISRUPTED" \
+  --notify-key "$admin_key" --json "$results"
 stop_host "$host_pid"
 
 step "ingest: Redis mode (one silo, durable acknowledgement) vs reference, every shape"

@@ -12,13 +12,20 @@ namespace Outage.Bench;
 /// End-to-end detection latency: one WatchStatus subscriber; series that nobody reported on are surged one
 /// after another (distinct devices at a fixed rate), each timed from its first surge report to the moment
 /// the subscriber receives it DISRUPTED or worse. This includes intake, the group commit, the grain's
-/// preview of the open bucket, the status feed and the Watch fan-out, so it bounds Watch propagation too.
+/// preview of the open bucket, the status feed and the Watch fan-out, so it bounds Watch propagation too. With a
+/// notification key, each surged series also gets a webhook subscription to a local receiver (HttpListener) made
+/// before its surge, and the surge is timed on from the level change the Watch subscriber saw to the webhook that
+/// names the series (the outbox, the coalescing window, signing and the HTTP call): a subscription's first message.
 /// </summary>
 internal static class DetectionRun
 {
-    public static async Task<int> RunAsync(string server, int surges, int surgeRate, string name, string? json, CancellationToken ct)
+    public static async Task<int> RunAsync(string server, int surges, int surgeRate, string name, string? json, string? notifyKey, CancellationToken ct)
     {
         using var channel = GrpcChannel.ForAddress(server);
+        using var receiver = notifyKey is null ? null : WebhookReceiver.Start();
+        var notifications = new NotificationService.NotificationServiceClient(channel);
+        var bearer = new Metadata { { "authorization", "Bearer " + notifyKey } };
+        var webhookLatencies = new List<double>();
         var intake = new ReportIntakeService.ReportIntakeServiceClient(channel);
         var query = new StatusQueryService.StatusQueryServiceClient(channel);
         var seen = new ConcurrentDictionary<string, TaskCompletionSource<TimeSpan>>();
@@ -58,6 +65,19 @@ internal static class DetectionRun
             var region = "SE-" + new string(Enumerable.Range(0, 3).Select(_ => "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"[random.Next(34)]).ToArray());
             var key = $"steam/{region}";
             var waiter = seen.GetOrAdd(key, _ => new TaskCompletionSource<TimeSpan>(TaskCreationOptions.RunContinuationsAsynchronously));
+            var hooked = receiver?.Expect(key, clock);
+            if (receiver is not null)
+            {
+                await notifications.CreateSubscriptionAsync(new CreateSubscriptionRequest
+                {
+                    Subscription = new Subscription
+                    {
+                        WebhookUrl = receiver.Url, Description = "bench " + key,
+                        Filter = new SubscriptionFilter { ServiceIds = { "steam" }, Regions = { region } }, Events = { NotificationEvent.DisruptionStarted },
+                    },
+                }, bearer, cancellationToken: ct);
+            }
+
             var started = clock.Elapsed;
             while (!waiter.Task.IsCompleted && clock.Elapsed - started < TimeSpan.FromSeconds(60))
             {
@@ -77,9 +97,25 @@ internal static class DetectionRun
                 continue;
             }
 
-            var latency = (await waiter.Task - started).TotalMilliseconds;
+            var seenAt = await waiter.Task;
+            var latency = (seenAt - started).TotalMilliseconds;
             latencies.Add(latency);
-            Console.Error.Write($"\rsurge {i + 1}/{surges}: {key} seen DISRUPTED after {latency:0} ms   ");
+            var webhook = "";
+            if (hooked is not null)
+            {
+                if (await Task.WhenAny(hooked, Task.Delay(TimeSpan.FromSeconds(30), ct)) == hooked)
+                {
+                    var after = (await hooked - seenAt).TotalMilliseconds;
+                    webhookLatencies.Add(after);
+                    webhook = $", webhook {after:0} ms later";
+                }
+                else
+                {
+                    Console.Error.WriteLine($"{key}: no webhook within 30 s of the level change");
+                }
+            }
+
+            Console.Error.Write($"\rsurge {i + 1}/{surges}: {key} seen DISRUPTED after {latency:0} ms{webhook}   ");
         }
 
         Console.Error.WriteLine();
@@ -88,6 +124,12 @@ internal static class DetectionRun
         var q = Quantiles.Of(latencies);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{name}: {latencies.Count} of {surges} surges seen DISRUPTED by a Watch subscriber; latency p50 {q.P50:0} ms, p99 {q.P99:0} ms, max {(latencies.Count > 0 ? latencies.Max() : 0):0} ms"));
+        var w = Quantiles.Of(webhookLatencies);
+        if (receiver is not null)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"level change -> webhook received: {webhookLatencies.Count} of {surges}; p50 {w.P50:0} ms, p99 {w.P99:0} ms, max {(webhookLatencies.Count > 0 ? webhookLatencies.Max() : 0):0} ms"));
+        }
         if (json is { } path)
         {
             var result = new Dictionary<string, object?>
@@ -96,9 +138,17 @@ internal static class DetectionRun
                 ["surge_reports_per_s"] = surgeRate, ["detection_p50_ms"] = q.P50, ["detection_p99_ms"] = q.P99,
                 ["detection_max_ms"] = latencies.Count > 0 ? latencies.Max() : null,
             };
+            if (receiver is not null)
+            {
+                result["webhooks"] = webhookLatencies.Count;
+                result["webhook_p50_ms"] = w.P50;
+                result["webhook_p99_ms"] = w.P99;
+                result["webhook_max_ms"] = webhookLatencies.Count > 0 ? webhookLatencies.Max() : null;
+            }
+
             await File.AppendAllTextAsync(path, JsonSerializer.Serialize(result) + Environment.NewLine, CancellationToken.None);
         }
 
-        return latencies.Count == surges ? 0 : 1;
+        return latencies.Count == surges && (receiver is null || webhookLatencies.Count == surges) ? 0 : 1;
     }
 }

@@ -31,11 +31,17 @@ ingest.SetAction((parse, ct) => IngestRun.RunAsync(new IngestSettings(
 
 var surges = new Option<int>("--surges") { DefaultValueFactory = _ => 20, Description = "Series to surge, one after another." };
 var surgeRate = new Option<int>("--surge-rate") { DefaultValueFactory = _ => 2000, Description = "Reports per second of each surge (distinct devices)." };
-var detect = new Command("detect", "Surge series one after another and time each until a WatchStatus subscriber sees it DISRUPTED.")
+var notifyKey = new Option<string?>("--notify-key")
 {
-    surges, surgeRate,
+    Description = "Also time the webhook: a key with notifications:write (or admin) subscribes a local receiver to each surged series, "
+        + "and each surge is timed from the level change the Watch subscriber saw to the webhook received.",
 };
-detect.SetAction((parse, ct) => DetectionRun.RunAsync(parse.GetValue(server)!, parse.GetValue(surges), parse.GetValue(surgeRate), parse.GetValue(name)!, parse.GetValue(json), ct));
+var detect = new Command("detect", "Surge series one after another and time each until a WatchStatus subscriber sees it DISRUPTED (and, with --notify-key, until a webhook says so).")
+{
+    surges, surgeRate, notifyKey,
+};
+detect.SetAction((parse, ct) => DetectionRun.RunAsync(parse.GetValue(server)!, parse.GetValue(surges), parse.GetValue(surgeRate), parse.GetValue(name)!, parse.GetValue(json),
+    parse.GetValue(notifyKey), ct));
 
 var root = new RootCommand("Outage load generator.") { server, json, name, ingest, detect };
 return await root.Parse(args).InvokeAsync();
