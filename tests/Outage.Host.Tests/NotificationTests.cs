@@ -138,6 +138,29 @@ public sealed class NotificationTests(NotificationHostFactory host) : IClassFixt
     }
 
     [Fact]
+    public async Task AReceiverThatHangsDoesNotHoldUpAnother()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var release = receiver.Hang("/hangs");
+        try
+        {
+            var slow = await SubscribeAsync(receiver.Address + "/hangs", "steam", "FR", events: NotificationEvent.DisruptionStarted);
+            var fast = await SubscribeAsync(receiver.Address + "/answers", "steam", "FR", events: NotificationEvent.DisruptionStarted);
+            await DisruptAsync("steam", "FR", fast.Subscription.SubscriptionId);
+
+            // Both are sent the change; the one that answers is done while the other still waits for its answer.
+            Assert.True(await Reports.Eventually(() => Task.FromResult(receiver.To("/hangs").Count == 1 && receiver.To("/answers").Count == 1), 10),
+                $"hangs {receiver.To("/hangs").Count}, answers {receiver.To("/answers").Count}");
+            Assert.True(await Reports.Eventually(async () => (await GetAsync(fast.Subscription.SubscriptionId)) is { OutboxDepth: 0, LastDeliveryTime: not null }, 5));
+            Assert.Equal(1, (await GetAsync(slow.Subscription.SubscriptionId)).OutboxDepth);
+        }
+        finally
+        {
+            release.TrySetResult();
+        }
+    }
+
+    [Fact]
     public async Task RetryAfterIsHonouredInsteadOfTheSchedule()
     {
         await using var receiver = await WebhookReceiver.StartAsync();

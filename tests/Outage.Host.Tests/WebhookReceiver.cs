@@ -14,6 +14,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<(int Status, string? RetryAfter)> _answers = new();
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _hanging = new();
 
     /// <summary>One request received.</summary>
     public sealed record Received(string Path, IReadOnlyDictionary<string, string> Headers, string Body, int AnsweredWith, DateTime At)
@@ -56,6 +57,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
         }
     }
 
+    /// <summary>Requests to <paramref name="path"/> get no answer until the returned source is completed (a receiver that hangs).</summary>
+    public TaskCompletionSource Hang(string path) => _hanging.GetOrAdd(path, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+
     /// <summary>The requests to <paramref name="path"/>.</summary>
     public List<Received> To(string path) => Requests.Where(r => r.Path == path).ToList();
 
@@ -66,6 +70,11 @@ public sealed class WebhookReceiver : IAsyncDisposable
         var (status, retryAfter) = _answers.TryDequeue(out var a) ? a : (200, null);
         var headers = http.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
         Requests.Enqueue(new Received(http.Request.Path.Value ?? "", headers, body, status, DateTime.UtcNow));
+        if (_hanging.TryGetValue(http.Request.Path.Value ?? "", out var hang))
+        {
+            await hang.Task.WaitAsync(http.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+
         if (retryAfter is not null)
         {
             http.Response.Headers.RetryAfter = retryAfter;
