@@ -92,7 +92,7 @@ for m in measurements:
         md.append(f"- GetStatus under full batch ingest ({n(m['reports_per_s'])} reports/s): p50 {n(m['getstatus_p50_ms'], 2)} ms, "
                   f"p99 {n(m['getstatus_p99_ms'], 2)} ms over {n(m['getstatus_calls'])} calls (goal p99 <= 5 ms: {verdict(m['getstatus_p99_ms'] <= 5)}).")
     if m.get("detection_p99_ms") is not None:
-        md.append(f"- Detection, surge -> Watch subscriber sees DISRUPTED ({m['detected']} of {m['surges']} surges of {n(m['surge_reports_per_s'])} reports/s, "
+        md.append(f"- Detection, {m['name']} ({m['detected']} of {m['surges']} surges of {n(m['surge_reports_per_s'])} reports/s, "
                   f"5-second buckets): p50 {n(m['detection_p50_ms'])} ms, p99 {n(m['detection_p99_ms'])} ms, max {n(m['detection_max_ms'])} ms "
                   f"(bounds Watch propagation; goal p99 <= 1 s: {verdict(m['detection_p99_ms'] <= 1000)}).")
     if m.get("webhook_p99_ms") is not None:
