@@ -135,15 +135,19 @@ const problem = category => category === 'other' ? 'a problem' : `a ${words(cate
 async function loadReporter() {
   try {
     const r = await api('web/reporter');
-    Object.assign(reporter, { region: r.region, source: r.source, countries: r.countries ?? [], email: !!r.emailNotifications });
+    Object.assign(reporter, { region: r.region, source: r.source, countries: r.countries ?? [], email: !!r.emailNotifications, unavailable: false });
     // Preset the person's choice from the browser's language ("en-NZ" is NZ) until they pick one.
     if (!reporter.chosen) reporter.chosen = (navigator.language.split('-')[1] || '').toUpperCase();
     if (!reporter.countries.includes(reporter.chosen)) reporter.chosen = '';
-  } catch { /* the panel says reports cannot be sent */ }
+  } catch {
+    // Reports from the page are not open here (anonymous intake switched off, or the server is unreachable): no panel.
+    reporter.unavailable = true;
+  }
 }
 
 /** "I have a problem with Facebook": the service's categories as buttons, the country when nothing placed the person, the answer. */
 function reportHtml(services, serviceId, choosable) {
+  if (reporter.unavailable) return '';
   const service = services.find(s => s.serviceId === serviceId) ?? services[0];
   const mine = reported()[service.serviceId];
   const recent = mine && Date.now() - mine.at < DEDUPE_MS;
@@ -650,6 +654,9 @@ function serviceFeedLink(href) {
 }
 
 window.addEventListener('hashchange', () => { window.scrollTo(0, 0); render(true); });
-setInterval(() => { if (!reporter.busy) render(false); }, REFRESH_MS);
+setInterval(async () => {
+  if (reporter.unavailable) await loadReporter(); // the server was unreachable when the page loaded: ask again
+  if (!reporter.busy) render(false);
+}, REFRESH_MS);
 loadReporter().then(() => render(false));
 watch();
