@@ -79,8 +79,8 @@ public static class DailyHistory
         }
 
         var day = new DailySummary { Day = midnight };
-        var at_ = days.FindIndex(d => d.Day > midnight);
-        days.Insert(at_ < 0 ? days.Count : at_, day);
+        var later = days.FindIndex(d => d.Day > midnight);
+        days.Insert(later < 0 ? days.Count : later, day);
         return day;
     }
 }

@@ -21,7 +21,7 @@ internal static class EmailSignupEndpoints
     {
         app.MapPost("/web/subscriptions", async (HttpContext http, SubscriptionCreation creation, IOptions<PublicPageOptions> options) =>
         {
-            var (posted, refused) = await WebReportEndpoints.ReadPageRequestAsync<WebSignup>(http, options.Value, "sign-up");
+            var (posted, refused) = await PageRequests.ReadAsync<WebSignup>(http, options.Value, "sign-up");
             if (refused is not null)
             {
                 return refused;
@@ -37,11 +37,10 @@ internal static class EmailSignupEndpoints
                 return Results.Accepted(value: new WebSignupResult("PENDING_CONFIRMATION")); // the honeypot: see the report button
             }
 
-            var region = posted.Region ?? "";
             var subscription = new Subscription
             {
                 Email = posted.Email ?? "",
-                Filter = new SubscriptionFilter { ServiceIds = { posted.ServiceId }, Regions = { region.Length > 2 && region[2] == '-' ? region[..2] : region } },
+                Filter = new SubscriptionFilter { ServiceIds = { posted.ServiceId }, Regions = { PageRequests.CountryLevel(posted.Region ?? "") } },
                 Description = "Signed up on the status page",
             };
             try
@@ -52,7 +51,7 @@ internal static class EmailSignupEndpoints
             catch (RpcException e) when (e.StatusCode == StatusCode.InvalidArgument)
             {
                 var violations = e.GetRpcStatus()?.GetDetail<Google.Rpc.BadRequest>()?.FieldViolations ?? [];
-                return Results.ValidationProblem(violations.GroupBy(v => FieldName(v.Field)).ToDictionary(g => g.Key, g => g.Select(v => v.Description).ToArray()));
+                return PageRequests.FieldProblem(violations.Select(v => (v.Field, v.Description)), FieldName);
             }
             catch (RpcException e) when (e.StatusCode is StatusCode.FailedPrecondition or StatusCode.ResourceExhausted)
             {
@@ -67,7 +66,7 @@ internal static class EmailSignupEndpoints
     {
         _ when field.StartsWith("subscription.filter.service_ids", StringComparison.Ordinal) => "serviceId",
         _ when field.StartsWith("subscription.filter.regions", StringComparison.Ordinal) => "region",
-        _ => WebReportEndpoints.CamelCase(field[(field.LastIndexOf('.') + 1)..]),
+        _ => PageRequests.CamelCase(field[(field.LastIndexOf('.') + 1)..]),
     };
 }
 

@@ -54,7 +54,7 @@ internal static class WebReportEndpoints
         app.MapPost("/web/reports", async (HttpContext http, ReporterRegion regions, ReportValidator validator, ReportIntake intake,
             IOptions<PublicPageOptions> options, [FromKeyedServices(OutageClock.Key)] TimeProvider time) =>
         {
-            var (posted, refused) = await ReadPageRequestAsync<WebReport>(http, options.Value, "report");
+            var (posted, refused) = await PageRequests.ReadAsync<WebReport>(http, options.Value, "report");
             if (refused is not null)
             {
                 return refused;
@@ -66,7 +66,7 @@ internal static class WebReportEndpoints
                 ReportId = Guid.NewGuid().ToString("N"),
                 ServiceId = posted?.ServiceId ?? "",
                 Category = posted?.Category ?? "",
-                Region = located.Length > 0 ? located : CountryLevel(posted?.Region ?? ""),
+                Region = located.Length > 0 ? located : PageRequests.CountryLevel(posted?.Region ?? ""),
                 DeviceId = DeviceOf(http, issue: true),
                 OccurredAt = Timestamp.FromDateTimeOffset(time.GetUtcNow()),
                 Platform = Platform.Web,
@@ -75,7 +75,7 @@ internal static class WebReportEndpoints
             if (violations.Count > 0)
             {
                 intake.CountRejected(report, violations, ReportIntake.Web);
-                return FieldProblem(violations, field => CamelCase(field["report.".Length..]));
+                return PageRequests.FieldProblem(violations.Select(v => (v.Field, v.Description)), field => PageRequests.CamelCase(field["report.".Length..]));
             }
 
             if (!string.IsNullOrEmpty(posted?.Website))
@@ -105,7 +105,7 @@ internal static class WebReportEndpoints
 
         if (issue && !http.Response.HasStarted && !http.Items.ContainsKey(DeviceCookie))
         {
-            var id = Base64Url(RandomNumberGenerator.GetBytes(16));
+            var id = System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
             http.Items[DeviceCookie] = id;
             http.Response.Cookies.Append(DeviceCookie, id, new CookieOptions
             {
@@ -123,63 +123,8 @@ internal static class WebReportEndpoints
         return device.Length <= 128 ? device : device[..128]; // a device id's limit
     }
 
-    /// <summary>
-    /// The body of a POST from the page, or the refusal: another origin (403: the Origin header names the page's own
-    /// origin or a configured one), not JSON (415: a cross-site form cannot send JSON without a preflight, which the
-    /// host never grants), or not readable as <typeparamref name="T"/> (400).
-    /// </summary>
-    internal static async Task<(T? Body, IResult? Refused)> ReadPageRequestAsync<T>(HttpContext http, PublicPageOptions options, string what)
-    {
-        if (!SameOrigin(http, options))
-        {
-            return (default, Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: $"Cross-origin {what} refused",
-                detail: "This endpoint serves the status page itself; other clients use the outage.v1 API."));
-        }
-
-        if (!http.Request.HasJsonContentType())
-        {
-            return (default, Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "JSON only", detail: $"Send the {what} as application/json."));
-        }
-
-        try
-        {
-            return (await http.Request.ReadFromJsonAsync<T>(http.RequestAborted), null);
-        }
-        catch (System.Text.Json.JsonException e)
-        {
-            return (default, Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: $"Not a {what}", detail: e.Message));
-        }
-    }
-
-    /// <summary>Field violations as a problem response, fields named as the page's JSON names them ("report.service_id" is "serviceId").</summary>
-    internal static IResult FieldProblem(IEnumerable<FieldViolation> violations, Func<string, string> rename) =>
-        Results.ValidationProblem(violations.GroupBy(v => rename(v.Field)).ToDictionary(g => g.Key, g => g.Select(v => v.Description).ToArray()));
-
     /// <summary>Marks an endpoint the report button's quotas apply to (reports and e-mail subscriptions from the page).</summary>
     internal static RouteHandlerBuilder WithPageQuotas(this RouteHandlerBuilder endpoint) => endpoint.WithMetadata(new QuotaMarker()).DisableAntiforgery();
-
-    /// <summary>True when the request comes from the page's own origin (or one configured), as the browser says in Origin.</summary>
-    private static bool SameOrigin(HttpContext http, PublicPageOptions options)
-    {
-        var origin = http.Request.Headers.Origin.ToString();
-        if (origin.Length == 0)
-        {
-            // Every browser sends Origin on a POST from script; a request without one is not from the page.
-            return false;
-        }
-
-        var own = $"{http.Request.Scheme}://{http.Request.Host}";
-        return string.Equals(origin, own, StringComparison.OrdinalIgnoreCase)
-            || options.AllowedOrigins.Contains(origin, StringComparer.OrdinalIgnoreCase);
-    }
-
-    /// <summary>Country level at most: a subdivision chosen on the page ("DE-BY") is cut to its country.</summary>
-    private static string CountryLevel(string region) => region.Length > 2 && region[2] == '-' ? region[..2] : region;
-
-    internal static string CamelCase(string field) =>
-        string.Concat(field.Split('_').Select((part, i) => i == 0 || part.Length == 0 ? part : char.ToUpperInvariant(part[0]) + part[1..]));
-
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     /// <summary>Marks the endpoint the report button's quotas apply to.</summary>
     private sealed class QuotaMarker;
