@@ -75,10 +75,19 @@ public sealed record DetectorSettings
     public TimeSpan MaxIncidentDuration { get; init; } = TimeSpan.FromHours(24);
 
     /// <summary>History a new series needs before its own baseline is trusted at all.</summary>
+    /// <remarks>Youth ends only when <see cref="ColdStartReports"/> have been seen too.</remarks>
     public TimeSpan ColdStartDuration { get; init; } = TimeSpan.FromMinutes(30);
 
     /// <summary>
-    /// Until it has <see cref="ColdStartDuration"/> of history, a series leaves NORMAL only on sheer volume:
+    /// Reports a series must have seen (decayed over <see cref="SeasonalMemoryDays"/>) before its own baseline is trusted:
+    /// youth is measured in data as well as in time. A series created by one stray report that then sees nothing for an
+    /// hour knows no level; time alone would let its first ordinary traffic count as an outage over nothing. 20 reports
+    /// estimate a rate to within about a fifth (1/√20); a quiet series of one report an hour comes of age within a day.
+    /// </summary>
+    public double ColdStartReports { get; init; } = 20;
+
+    /// <summary>
+    /// While young (see <see cref="ColdStartDuration"/> and <see cref="ColdStartReports"/>), a series leaves NORMAL only on sheer volume:
     /// at least this many reports per minute in the triggering window (2,000 reports in 10 seconds are an
     /// outage on any new series; 60 a minute on a new busy series are not), and at least <see cref="OutageRatio"/> times
     /// the level it knows (its own first minutes, or what the series rolled up into it expect).
@@ -114,6 +123,7 @@ public sealed record DetectorSettings
         Require(CusumShift > 1, nameof(CusumShift), "must be above 1");
         Require(RecoveryRatio >= 1, nameof(RecoveryRatio), "must be at least 1");
         Require(MaxIncidentDuration >= TimeSpan.FromHours(1), nameof(MaxIncidentDuration), "must be at least an hour");
+        Require(ColdStartReports >= 0, nameof(ColdStartReports), "must not be negative");
         Require(ColdStartRatePerMinute > 0, nameof(ColdStartRatePerMinute), "must be positive");
         Require(SeasonalMemoryDays >= 1, nameof(SeasonalMemoryDays), "must be at least 1 day");
         return this;

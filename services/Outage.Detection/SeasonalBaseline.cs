@@ -43,6 +43,7 @@ public sealed class SeasonalBaseline
     private double _shareParent;
     private readonly double _slotMemoryMinutes;
     private readonly double _seasonalMemoryMinutes;
+    private readonly double _coldStartReports;
 
     /// <summary>Creates a baseline with no history.</summary>
     /// <param name="settings">Detector settings (cold-start rate and memory).</param>
@@ -50,6 +51,7 @@ public sealed class SeasonalBaseline
     {
         _seasonalMemoryMinutes = settings.SeasonalMemoryDays * 1440;
         _slotMemoryMinutes = settings.SeasonalMemoryDays * 60;
+        _coldStartReports = settings.ColdStartReports;
         _overallRate = settings.ColdStartRatePerMinute;
         _overallExposure = PriorExposureMinutes;
     }
@@ -57,7 +59,10 @@ public sealed class SeasonalBaseline
     /// <summary>Decayed count of reports this series has seen; the weight of its own history against the parent's.</summary>
     public double OwnReports => _ownReports;
 
-    /// <summary>Minutes of history learned (the cold-start prior counts as two).</summary>
+    /// <summary>
+    /// Minutes of history learned (the cold-start prior counts as two), counted from the time the series had seen
+    /// <see cref="DetectorSettings.ColdStartReports"/>.
+    /// </summary>
     public double HistoryMinutes => _overallExposure;
 
 
@@ -92,6 +97,17 @@ public sealed class SeasonalBaseline
         if (weight <= 0)
         {
             return;
+        }
+
+        if (_ownReports < _coldStartReports)
+        {
+            // Youth is measured in data: quiet minutes before a series has seen a handful of reports are no history (a
+            // series born of one stray report, then silent for an hour, would otherwise take its first ordinary traffic
+            // for an outage over the zero it learned). The level it has seen so far is kept, its exposure is not.
+            Array.Clear(_hourExposure);
+            Array.Clear(_weekdayObserved);
+            Array.Clear(_weekdayExpected);
+            _overallExposure = Math.Min(_overallExposure, PriorExposureMinutes);
         }
 
         var minutes = bucketMinutes * weight;

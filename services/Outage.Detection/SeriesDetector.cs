@@ -68,7 +68,10 @@ public sealed class SeriesDetector
         _ring.Bytes + _dispersion.Bytes + 24 + 4 * _windows.Length + _categories.Bytes
         + 400 /* baseline */ + 72 /* calibrator */ + SurgeCusum.Bytes + LevelMachine.Bytes + 120 /* fields and object headers */;
 
-    /// <summary>True while the series has less history than <see cref="DetectorSettings.ColdStartDuration"/>.</summary>
+    /// <summary>
+    /// True while the series has less history than <see cref="DetectorSettings.ColdStartDuration"/>; history counts only
+    /// from the time the series had seen <see cref="DetectorSettings.ColdStartReports"/> (see <see cref="SeasonalBaseline"/>).
+    /// </summary>
     public bool IsYoung => _baseline.HistoryMinutes < _settings.ColdStartDuration.TotalMinutes;
 
     /// <summary>
@@ -131,11 +134,12 @@ public sealed class SeriesDetector
         var minutes = _settings.BucketMinutes;
         var expected = _baseline.Expected(bucket.Start, minutes, parent);
         var history = _baseline.HistoryMinutes;
+        var young = IsYoung;
         var bucketDispersion = _dispersion.Dispersion(0, history);
         _ring.Push(bucket.Count, expected, bucket.DistinctReporters);
         _categories.Add(bucket.Categories);
         // The surge tests count each device once: a few devices reporting over and over are a few reports.
-        if (history < _settings.ColdStartDuration.TotalMinutes)
+        if (young)
         {
             // A young series' expectation is a guess: evidence accumulated against it would outlive the guess.
             _cusum.Reset();
@@ -146,7 +150,7 @@ public sealed class SeriesDetector
         }
 
         var threshold = _calibrator.Threshold(_alarmsPerMinute, _settings.MaxThreshold);
-        var scan = Scan(bucket.Start, threshold, history);
+        var scan = Scan(bucket.Start, threshold, history, young);
         var previous = _levels.Level;
         switch (_levels.Update(bucket.Start, scan))
         {
@@ -162,7 +166,6 @@ public sealed class SeriesDetector
         var clipped = Math.Min(bucket.Count, expected + OutlierClipSigmas * NegativeBinomial.StandardDeviation(expected, bucketDispersion) + 1);
         if (_levels.Level == DisruptionLevel.Normal && previous == DisruptionLevel.Normal)
         {
-            var young = history < _settings.ColdStartDuration.TotalMinutes;
             // Only evidence that could have raised an alarm is the tail an alarm rate is calibrated on: on a sparse
             // series, bursts of three reports give strong evidence that the volume rules never let through.
             _calibrator.Observe(scan.EligibleEvidence, minutes, threshold);
@@ -208,7 +211,7 @@ public sealed class SeriesDetector
     }
 
     /// <summary>Sums the newest buckets over every scan window, tests each window and the CUSUM for a surge.</summary>
-    private SurgeScan Scan(DateTimeOffset bucketStart, double threshold, double history)
+    private SurgeScan Scan(DateTimeOffset bucketStart, double threshold, double history, bool young)
     {
         double observed = 0, expected = 0, reporters = 0;
         double windowObserved = 0, windowExpected = 0, windowReporters = 0;
@@ -217,7 +220,6 @@ public sealed class SeriesDetector
         var next = 0;
         var reach = Math.Max(_windows[^1], _explanationBuckets);
         // A series with almost no history cannot tell its own level from an outage: only sheer volume counts.
-        var young = history < _settings.ColdStartDuration.TotalMinutes;
         var coldStartMinimum = _settings.ColdStartMinReportsPerMinute * _settings.BucketMinutes;
         for (var k = 1; k <= reach; k++)
         {

@@ -101,4 +101,38 @@ public class BaselineTests
 
         Assert.Equal(expected, worst);
     }
+
+    /// <summary>
+    /// Youth is measured in data, not only in time: a series created by one stray report that then sees nothing for 40
+    /// minutes knows no level at all, so the ordinary traffic that starts later (60 a minute, below the cold-start volume
+    /// rule) is its level, not an outage. Time-based youth ended at 30 minutes and took that traffic for an OUTAGE.
+    /// </summary>
+    [Fact]
+    public void ASeriesWithAlmostNoReportsIsYoungHoweverOldItIs()
+    {
+        var detector = new SeriesDetector(Settings);
+        var start = TestSeries.Start.AddHours(18);
+        detector.Step(new BucketObservation(start, 1, 1));
+        detector.Step(new BucketObservation(start.AddMinutes(40), 0, 0));
+        Assert.True(detector.IsYoung);
+
+        var assessments = TestSeries.Run(detector, start.AddMinutes(41), 120, perMinute: 60);
+
+        Assert.All(assessments, a => Assert.Equal(DisruptionLevel.Normal, a.Level));
+        Assert.False(detector.IsYoung);
+    }
+
+    /// <summary>The counterpart: a quiet series with a day of real history (one report every five minutes) is not young,
+    /// and a crowd of 40 devices reporting in one minute is a disruption of it.</summary>
+    [Fact]
+    public void AQuietSeriesWithHistoryIsNotYoungAndItsSurgesCount()
+    {
+        var detector = new SeriesDetector(Settings);
+        TestSeries.Run(detector, TestSeries.Start, 1440, perMinute: 0.2);
+        Assert.False(detector.IsYoung);
+
+        var surge = detector.Step(new BucketObservation(TestSeries.Start.AddMinutes(1440), 40, 40));
+
+        Assert.NotEqual(DisruptionLevel.Normal, surge.Level);
+    }
 }

@@ -90,6 +90,22 @@ public class EvaluationTests
         Assert.Contains("Nope", error.Message);
     }
 
+    /// <summary>Every kind of setting can be set: integers, numbers and durations (an integer setting used to fail).</summary>
+    [Fact]
+    public void IntegerNumberAndDurationSettingsAllApply()
+    {
+        var settings = Evaluator.Apply(new DetectorSettings(), new Dictionary<string, string>
+        {
+            ["MinDistinctReporters"] = "5",
+            ["CusumShift"] = "3.5",
+            ["RecoveryDuration"] = "01:00:00",
+        });
+
+        Assert.Equal(5, settings.MinDistinctReporters);
+        Assert.Equal(3.5, settings.CusumShift);
+        Assert.Equal(TimeSpan.FromHours(1), settings.RecoveryDuration);
+    }
+
     private static LabelledSeries Series(string name, int seed)
     {
         var sampler = new Simulation.CountSampler(seed);

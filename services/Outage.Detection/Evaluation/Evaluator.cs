@@ -87,11 +87,12 @@ public static class Evaluator
                 throw new ArgumentException($"unknown setting '{name}' (one of {string.Join(", ", TunableSettings)})", nameof(values));
             }
 
+            // Each branch boxed on its own: a conditional of int and double would make every integer setting a double.
             object value = property.PropertyType == typeof(TimeSpan)
                 ? TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span) ? span : throw Bad()
                 : property.PropertyType == typeof(int)
-                    ? int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) ? i : throw Bad()
-                    : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : throw Bad();
+                    ? int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) ? (object)i : throw Bad()
+                    : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? (object)d : throw Bad();
             property.SetValue(copy, value);
 
             ArgumentException Bad() => new($"setting {property.Name}: '{text}' is not a {property.PropertyType.Name}", nameof(values));

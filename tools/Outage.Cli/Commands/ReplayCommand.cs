@@ -16,7 +16,7 @@ internal static class ReplayCommand
         var output = new Option<string>("--output", "-o") { Description = "Output file (for one input file) or folder.", Required = true };
         var bucket = new Option<double?>("--bucket-minutes") { Description = "Bucket width in minutes (default: inferred from the first rows)." };
         var minReporters = new Option<int?>("--min-reporters") { Description = "Distinct reporters above the usual number needed to leave NORMAL (default 10; in replay each count is one reporter)." };
-        var falseAlarms = new Option<double?>("--false-alarms-per-30d") { Description = "Target false disruptions per series per 30 days that thresholds are calibrated to (default: the detector's, 0.01)." };
+        var falseAlarms = new Option<double?>("--false-alarms-per-30d") { Description = $"Target false disruptions per series per 30 days that thresholds are calibrated to (default: the detector's, {new DetectorSettings().FalseAlarmsPer30Days.ToString(CultureInfo.InvariantCulture)})." };
         var set = new Option<string[]>("--set") { Description = "Replay with a detector setting changed: Name=value (repeatable), as for evaluate.", AllowMultipleArgumentsPerToken = true };
         var command = new Command("replay", "Replay recorded counts through the detector and write timestamp,value,anomaly_score (1 where a disruption starts) plus the level and figures.")
         {
