@@ -84,6 +84,9 @@ every_shape "$embedded" embedded
 step "GetStatus latency under full batch ingest (embedded)"
 $loadgen ingest --server "http://127.0.0.1:$embedded" --shape batch --batch 100 --connections 8 --concurrency 8 --series 1000 \
   --seconds "$secs" --probe-status --mode embedded --name "embedded batch + GetStatus probe" --json "$results"
+# The floor: the same probe against the reference server, whose GetStatus answers at once, under its own batch flood.
+$loadgen ingest --server "http://127.0.0.1:$ref_port" --shape batch --batch 100 --connections 8 --concurrency 8 --series 1000 \
+  --seconds "$secs" --probe-status --mode reference --name "reference batch + GetStatus probe" --json "$results"
 
 step "memory through a flood of new devices on one series ($flood s, embedded; host RSS every 2 s)"
 rss() { awk '/VmRSS/ { print $2 * 1024 }' "/proc/$1/status"; }

@@ -2,7 +2,7 @@ using Grpc.Core;
 using Outage.Contracts.V1;
 
 // The gRPC stack alone: the same contract, the same Kestrel and HTTP/2 settings as the product's gRPC
-// endpoint, handlers that answer ACCEPTED at once with a response of the product's shape. What the
+// endpoint, handlers that answer ACCEPTED (and GetStatus NORMAL) at once with a response of the product's shape. What the
 // product reaches against this, in the same run on the same machine, is the ratio the benchmarks report.
 // Usage: Outage.ReferenceServer [--urls http://127.0.0.1:5090]
 var builder = WebApplication.CreateBuilder(args);
@@ -11,6 +11,7 @@ builder.WebHost.ConfigureKestrel(k => k.ConfigureEndpointDefaults(e => e.Protoco
 builder.Services.AddGrpc();
 var app = builder.Build();
 app.MapGrpcService<InstantIntake>();
+app.MapGrpcService<InstantStatus>();
 app.Run();
 
 /// <summary>ReportIntakeService answering every report ACCEPTED without looking further than the message.</summary>
@@ -43,4 +44,11 @@ internal sealed class InstantIntake : ReportIntakeService.ReportIntakeServiceBas
 
         return summary;
     }
+}
+
+/// <summary>StatusQueryService's GetStatus answering NORMAL at once: the floor of GetStatus latency under the same load.</summary>
+internal sealed class InstantStatus : StatusQueryService.StatusQueryServiceBase
+{
+    public override Task<GetStatusResponse> GetStatus(GetStatusRequest request, ServerCallContext context) =>
+        Task.FromResult(new GetStatusResponse { Status = new SeriesStatus { ServiceId = request.ServiceId, Region = request.Region, Level = DisruptionLevel.Normal } });
 }

@@ -26,6 +26,14 @@ public interface ISeriesGrain : IGrainWithStringKey
     [Alias("Refresh")]
     Task<SeriesStatusView> GetStatusAsync();
 
+    /// <summary>
+    /// The live status as it stands, answered between the turns of other calls rather than behind them (a read never
+    /// waits for the ingest queued before it); null when a bucket has ended that is not closed yet (an idle activation
+    /// between ticks): then ask <see cref="GetStatusAsync"/>.
+    /// </summary>
+    [Alias("PeekStatus"), Orleans.Concurrency.AlwaysInterleave]
+    Task<SeriesStatusView?> PeekStatusAsync();
+
     /// <summary>Buckets of the last <paramref name="window"/> at 1-minute resolution, oldest first.</summary>
     [Alias("GetTimeline"), Orleans.Concurrency.ReadOnly]
     Task<TimelinePoint[]> GetTimelineAsync(TimeSpan window);

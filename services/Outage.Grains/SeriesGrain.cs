@@ -107,12 +107,25 @@ public sealed partial class SeriesGrain(
     public async Task<SeriesStatusView> GetStatusAsync()
     {
         await CloseBucketsUntilAsync(time.GetUtcNow());
+        return StatusNow();
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Synchronous, so it runs whole between two turns of other calls: at any of their awaits the state is consistent
+    /// (a change is applied after its journal append, a bucket's state moves on before anything is published).
+    /// </remarks>
+    public Task<SeriesStatusView?> PeekStatusAsync() =>
+        Task.FromResult(S.IsBucketDue(time.GetUtcNow(), _options.BucketWidth) ? null : StatusNow());
+
+    /// <summary>The level of the last closed bucket (or a raised preview); the figures include the open bucket.</summary>
+    private SeriesStatusView StatusNow()
+    {
         if (S.OpenReports == 0)
         {
             return _live;
         }
 
-        // The level is the last closed bucket's (or a raised preview's); the figures include the open bucket.
         var open = SeriesStatusView.From(_series, _analysis.Peek(S.OpenBucket()), _live.IncidentId);
         return _live with
         {

@@ -31,7 +31,10 @@ internal sealed class StatusQueryGrpcService(
     public override async Task<GetStatusResponse> GetStatus(GetStatusRequest request, ServerCallContext context)
     {
         ValidateSeries(request.ServiceId, request.Region);
-        var status = await grains.GetSeries(new SeriesKey(request.ServiceId, request.Region)).GetStatusAsync();
+        var series = grains.GetSeries(new SeriesKey(request.ServiceId, request.Region));
+        // The peek is answered between the series' ingest calls, not behind them; only an idle series with a bucket
+        // still to close is asked the long way.
+        var status = await series.PeekStatusAsync() ?? await series.GetStatusAsync();
         var response = new GetStatusResponse { Status = Shown(status, context).ToProto() };
         if (catalog.Find(request.ServiceId)?.OfficialSource is not null
             && await grains.GetGrain<IOfficialStatusGrain>(request.ServiceId).GetAsync() is { } official)
