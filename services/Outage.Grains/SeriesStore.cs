@@ -8,16 +8,16 @@ namespace Outage.Grains;
 /// </summary>
 /// <remarks>
 /// A change is journaled before it is applied, so a failed append leaves the state untouched and the caller is told to
-/// retry. When another activation owns the series (a failover raced this one), <paramref name="fenced"/> is called (the
+/// retry. When another activation owns the series (a failover raced this one), <paramref name="retire"/> is called (the
 /// grain leaves) and the <see cref="Orleans.Storage.InconsistentStateException"/> goes to the caller, whose retry reaches
-/// the new owner.
+/// the new owner; likewise when an append's outcome is unknown (see <see cref="AppendAsync"/>).
 /// </remarks>
 /// <param name="snapshot">The grain's persistent state.</param>
 /// <param name="journal">The journal (the embedded one keeps nothing).</param>
 /// <param name="series">The series' grain key.</param>
 /// <param name="journaling">True when each change is journaled before it is acknowledged.</param>
-/// <param name="fenced">Called when another activation owns the series.</param>
-internal sealed class SeriesStore(IPersistentState<SeriesState> snapshot, ISeriesJournal journal, string series, bool journaling, Action fenced)
+/// <param name="retire">Called when this activation must leave: another owns the series, or an append's outcome is unknown.</param>
+internal sealed class SeriesStore(IPersistentState<SeriesState> snapshot, ISeriesJournal journal, string series, bool journaling, Action retire)
 {
     private readonly string _activation = Guid.NewGuid().ToString("N");
 
@@ -42,7 +42,30 @@ internal sealed class SeriesStore(IPersistentState<SeriesState> snapshot, ISerie
     }
 
     /// <summary>Journals <paramref name="change"/> (when journaling) before the caller applies it.</summary>
-    public Task AppendAsync(SeriesChange change) => journaling ? Fenced(() => journal.AppendAsync(series, _activation, change)) : Task.CompletedTask;
+    /// <remarks>
+    /// An append that failed for any other reason than fencing (a timeout while Redis was stalled) has an unknown outcome:
+    /// Redis may still run it once it answers again. This activation's memory would then lack a change its journal holds,
+    /// and the next change would reuse its sequence number; a recovery replaying both counted the reports twice. So the
+    /// activation retires, and the next one recovers from the journal, which is the truth either way: if the append landed,
+    /// its reports are counted and their retry is answered DUPLICATE; if not, the retry is ACCEPTED.
+    /// </remarks>
+    public async Task AppendAsync(SeriesChange change)
+    {
+        if (!journaling)
+        {
+            return;
+        }
+
+        try
+        {
+            await Fenced(() => journal.AppendAsync(series, _activation, change));
+        }
+        catch (Exception e) when (e is not Orleans.Storage.InconsistentStateException)
+        {
+            retire();
+            throw;
+        }
+    }
 
     /// <summary>Writes the snapshot, then drops the journaled changes it now holds.</summary>
     public async Task SaveAsync()
@@ -62,7 +85,7 @@ internal sealed class SeriesStore(IPersistentState<SeriesState> snapshot, ISerie
         }
         catch (Orleans.Storage.InconsistentStateException)
         {
-            fenced();
+            retire();
             throw;
         }
     }

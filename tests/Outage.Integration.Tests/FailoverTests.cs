@@ -158,6 +158,57 @@ public sealed class FailoverTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(13_000, driver.Accepted + driver.DuplicatesOnRetry);
     }
 
+    /// <summary>
+    /// Redis freezes (SIGSTOP) for 10 s under load, then runs again: callers are told UNAVAILABLE while it cannot store
+    /// their reports, nothing is answered ACCEPTED that Redis did not hold (a silo killed afterwards loses none of them),
+    /// and the service takes reports again within seconds of Redis coming back.
+    /// </summary>
+    [Fact]
+    public async Task ARedisStallUnderLoadAnswersUnavailableNeverAFalseAcceptedAndLosesNothing()
+    {
+        var silos = new[] { await StartAsync("silo"), await StartAsync("silo") };
+        var edge = await StartAsync("edge");
+        var driver = new LoadDriver(() => new[] { edge, silos[0], silos[1] }.Where(h => !h.HasExited).Select(h => h.Address).ToList());
+        await WaitServedAsync(driver, edge.Address, TimeSpan.FromSeconds(60));
+        await driver.RunAsync(workers: 2, batches: 5, batchSize: 100);
+
+        var stop = new CancellationTokenSource();
+        var load = driver.RunAsync(workers: 4, batches: 10_000, batchSize: 50, stop: stop.Token);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        _redis.Pause();
+        var pausedAt = DateTime.UtcNow;
+        await Task.Delay(TimeSpan.FromSeconds(1)); // answers to appends Redis completed before it froze may still be on their way
+        var acceptedEarly = driver.Accepted;
+        await Task.Delay(TimeSpan.FromSeconds(9));
+        var acceptedLate = driver.Accepted;
+        _redis.Resume();
+        var resumed = Stopwatch.StartNew();
+        while (driver.Accepted == acceptedLate && resumed.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            await Task.Delay(50);
+        }
+
+        var backAfter = resumed.Elapsed;
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        stop.Cancel();
+        await load;
+        output.WriteLine($"during the stall: {acceptedLate - acceptedEarly} accepted, first failure {(driver.FirstFailure - pausedAt).TotalSeconds:0.0} s after SIGSTOP; " +
+            $"first ACCEPTED {backAfter.TotalSeconds:0.0} s after SIGCONT; {driver.Accepted} accepted, {driver.DuplicatesOnRetry} duplicates on retry, " +
+            $"{driver.FalseDuplicates} false duplicates in all; failed attempts {string.Join(", ", driver.Failures.Select(f => $"{f.Key} x{f.Value}"))}");
+
+        Assert.Equal(acceptedEarly, acceptedLate);
+        // Callers are told, not left hanging: UNAVAILABLE and nothing else (no INTERNAL, no DEADLINE_EXCEEDED at their 15 s
+        // deadline), the first after Redis' own command timeout (5 s), or the edge's response timeout (10 s) when the
+        // series had other work queued.
+        Assert.Equal([StatusCode.Unavailable], driver.Failures.Keys);
+        Assert.InRange(driver.FirstFailure - pausedAt, TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(15));
+        Assert.True(backAfter < TimeSpan.FromSeconds(15), $"first ACCEPTED {backAfter.TotalSeconds:0.0} s after Redis came back");
+        // What was acknowledged is in Redis: a silo killed now loses none of it (its series replay their journals).
+        silos[0].Kill();
+        await WaitServedAsync(driver, edge.Address, TimeSpan.FromSeconds(90));
+        await AssertCountsEqualAcknowledgementsAsync(driver, edge.Address);
+    }
+
     [Fact]
     public async Task AnEdgeWithNoSiloAnswersUnavailableAndRecoversWhenASiloComesBack()
     {

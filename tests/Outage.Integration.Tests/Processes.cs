@@ -87,8 +87,17 @@ public sealed class RedisServer : IDisposable
         }
     }
 
+    /// <summary>Freezes the server (SIGSTOP): connections stay open and nothing answers, as a stalled host or a long fork does.</summary>
+    public void Pause() => Signal("-STOP");
+
+    /// <summary>Lets a paused server run again (SIGCONT).</summary>
+    public void Resume() => Signal("-CONT");
+
+    private void Signal(string signal) => Process.Start("kill", [signal, _process!.Id.ToString()])!.WaitForExit();
+
     public void Dispose()
     {
+        Resume();
         if (_process is { HasExited: false })
         {
             _process.Kill();

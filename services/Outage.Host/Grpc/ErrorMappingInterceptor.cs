@@ -54,6 +54,9 @@ internal sealed partial class ErrorMappingInterceptor(ILogger<ErrorMappingInterc
                 return null;
             case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
                 return new RpcException(new Status(StatusCode.Cancelled, "The call was cancelled."));
+            // Cancelled, but not by the caller: a message that expired in the cluster (placement waiting on a new activation
+            // whose storage is stalled) or a process shutting down. The cluster could not answer in time; a retry may.
+            case OperationCanceledException:
             case SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException or TimeoutException
                 or StackExchange.Redis.RedisException or Orleans.Persistence.Redis.RedisStorageException
                 // Two activations briefly wrote one grain during a failover; the loser deactivates and a retry reads the winner's state.

@@ -124,6 +124,10 @@ internal static class HostingExtensions
     public static void AddOutageServices(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        // A Redis failure inside a grain (a journal append that timed out) must reach the calling process, where it is
+        // answered UNAVAILABLE. Orleans serializes exceptions of a few namespaces only: without this the answer itself
+        // failed to serialize, and the caller waited for its response timeout with no answer at all.
+        services.Configure<Orleans.Serialization.ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("StackExchange.Redis"));
         var host = OutageHostOptions.From(builder.Configuration);
         var clock = builder.Configuration.GetSection(ClockOptions.Section).Get<ClockOptions>() ?? new ClockOptions();
         services.TryAddKeyedSingleton(OutageClock.Key, clock.Speed == 1.0 ? TimeProvider.System : new ScaledTimeProvider(clock.Speed, clock.Epoch));
