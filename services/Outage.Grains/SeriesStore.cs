@@ -43,11 +43,11 @@ internal sealed class SeriesStore(IPersistentState<SeriesState> snapshot, ISerie
 
     /// <summary>Journals <paramref name="change"/> (when journaling) before the caller applies it.</summary>
     /// <remarks>
-    /// An append that failed for any other reason than fencing (a timeout while Redis was stalled) has an unknown outcome:
-    /// Redis may still run it once it answers again. This activation's memory would then lack a change its journal holds,
-    /// and the next change would reuse its sequence number; a recovery replaying both counted the reports twice. So the
-    /// activation retires, and the next one recovers from the journal, which is the truth either way: if the append landed,
-    /// its reports are counted and their retry is answered DUPLICATE; if not, the retry is ACCEPTED.
+    /// Any failed append retires the activation, not only a fenced one: an append that timed out (Redis stalled) has an
+    /// unknown outcome, since Redis may still run it once it answers again. This activation's memory would then lack a
+    /// change its journal holds, and the next change would reuse its sequence number; a recovery replaying both counted
+    /// the reports twice. The next activation recovers from the journal, which is the truth either way: if the append
+    /// landed, its reports are counted and their retry is answered DUPLICATE; if not, the retry is ACCEPTED.
     /// </remarks>
     public async Task AppendAsync(SeriesChange change)
     {
@@ -58,9 +58,9 @@ internal sealed class SeriesStore(IPersistentState<SeriesState> snapshot, ISerie
 
         try
         {
-            await Fenced(() => journal.AppendAsync(series, _activation, change));
+            await journal.AppendAsync(series, _activation, change);
         }
-        catch (Exception e) when (e is not Orleans.Storage.InconsistentStateException)
+        catch
         {
             retire();
             throw;
