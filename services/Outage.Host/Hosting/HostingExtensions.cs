@@ -165,13 +165,13 @@ internal static class HostingExtensions
         // Errors carry google.rpc details (BadRequest, RetryInfo) packed in Any: JSON needs their descriptors.
         grpc.AddJsonTranscoding(o => o.TypeRegistry = Google.Protobuf.Reflection.TypeRegistry.FromMessages(
             Google.Rpc.BadRequest.Descriptor, Google.Rpc.RetryInfo.Descriptor));
-        // Embedded ingest is CPU-bound: one intake call per core runs at a time, the rest wait their turn without using
-        // the CPU, so that status queries (GetStatus, Watch) are answered promptly during a flood. Measured on 2 cores
-        // (docs/benchmarks.md, 2026-12-03): 1 per core against the former 4 gave GetStatus p99 32-43 ms against 58-89 under
-        // a batch flood, with unary, batch and stream throughput no lower. With Redis a call mostly waits for its journal
-        // appends, so many more run at once. The permit is taken after the request is read (see
-        // IngestConcurrencyInterceptor: taken before, it deadlocks HTTP/2).
-        var perCore = builder.Configuration.GetConnectionString("Redis") is null ? 1 : 64;
+        // Embedded ingest is CPU-bound: at most 4 intake calls per core run at once, the rest wait their turn
+        // without using the CPU, so that status queries (GetStatus, Watch) are answered promptly during a flood.
+        // With Redis a call mostly waits for its journal appends, so many more run at once. The permit is taken
+        // after the request is read (see IngestConcurrencyInterceptor: taken before, it deadlocks HTTP/2).
+        // (1 per core was tried: faster reads, but a CI run of the status page's full-volume tour saw a rejected report
+        // with it; docs/benchmarks.md, 2026-12-03.)
+        var perCore = builder.Configuration.GetConnectionString("Redis") is null ? 4 : 64;
         var intake = builder.Configuration.GetSection(IntakeOptions.Section).Get<IntakeOptions>() ?? new IntakeOptions();
         var ingestConcurrency = intake.MaxConcurrentCalls ?? perCore * Environment.ProcessorCount;
         services.AddSingleton(new IngestConcurrency(ingestConcurrency));
