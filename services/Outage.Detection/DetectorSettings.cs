@@ -14,9 +14,11 @@ public sealed record DetectorSettings
     /// <remarks>
     /// The tail model (a generalised-Pareto fit to the peaks of normal evidence, alarms counted as censored peaks)
     /// underestimates the heaviest bursts of real crowd data: read the value as a setting of the model rather than a
-    /// literal rate. 0.25 was chosen leave-one-file-out on the NAB development files: four folds of five chose it among
-    /// 0.01, 0.03, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5 and 1 (with <see cref="MaxThreshold"/> and <see cref="CusumShift"/>);
-    /// the fifth chose 0.1. It still finds every must-find incident of the scenario suite.
+    /// literal rate. Leave-one-file-out on the NAB development files (v2.3, with the sustained-surge floor), four folds of
+    /// five chose 0.1 and one 0.15 (with <see cref="CusumShift"/> 8); 0.25 is kept because the score is flat around it
+    /// (0.15 to 0.25 with shifts 8 and 12: 75.0 to 76.0 on all five files) while 0.1 sits next to a cliff (0.1 with shift 5:
+    /// 69.1; 0.03: 58.9), and a missed window costs nine false positives. It still finds every must-find incident of the
+    /// scenario suite. The figures: docs/detection.md.
     /// </remarks>
     public double FalseAlarmsPer30Days { get; init; } = 0.25;
 
@@ -53,8 +55,29 @@ public sealed record DetectorSettings
     /// The rise, as a multiple of the usual volume, that the slow surge test (a CUSUM beside the scan windows) is tuned
     /// to: it accumulates evidence whenever counts run above about (shift − 1) / ln(shift) times usual (4.4x for 12).
     /// </summary>
-    /// <remarks>12 was chosen leave-one-file-out on the NAB development files (every fold chose it among 3, 5, 8, 12).</remarks>
+    /// <remarks>
+    /// v2.2's leave-one-file-out choice (every fold chose it among 5, 8 and 12); with v2.3's sustained-surge floor four folds
+    /// chose 8 with a lower <see cref="FalseAlarmsPer30Days"/>: see that setting for why the pair is kept.
+    /// </remarks>
     public double CusumShift { get; init; } = 12;
+
+    /// <summary>
+    /// A rise the calibrated tests cannot talk away: counts at this many times usual in every quarter of
+    /// <see cref="SustainedSurgeDuration"/> (and the volume rules met) raise a disruption whatever the threshold says.
+    /// </summary>
+    /// <remarks>
+    /// The threshold is calibrated on the series' own tail, and a series whose history holds bursts as large (unlabelled
+    /// bursts of 10x to 58x on the NAB development files) learns to let a 10x rise of half an hour through: that is what a
+    /// person calls an outage, so it is a floor on sensitivity rather than a tuned setting. Each quarter must hold the rise,
+    /// so one spike, however large, does not count. Not chosen on the labels (they prefer no floor: it adds false positives
+    /// on bursty files and finds no labelled window the calibrated tests miss): 6 is the knee of the trade-off measured
+    /// with surges injected into the development files (a 10x surge of 25 minutes found 57, 65, 72, 84, 87 and 93 times in
+    /// 100 with no floor, 10, 8, 6, 5 and 4; NAB development score 77.5, 77.2, 76.8, 75.7, 74.2, 72.6).
+    /// </remarks>
+    public double SustainedSurgeRatio { get; init; } = 6;
+
+    /// <summary>How long counts must hold at <see cref="SustainedSurgeRatio"/> times usual (checked in four equal quarters).</summary>
+    public TimeSpan SustainedSurgeDuration { get; init; } = TimeSpan.FromMinutes(20);
 
     /// <summary>The window of the explanation users read ("N reports in the last 15 minutes where about M are usual").</summary>
     public TimeSpan ExplanationWindow { get; init; } = TimeSpan.FromMinutes(15);
@@ -101,7 +124,7 @@ public sealed record DetectorSettings
     public double SeasonalMemoryDays { get; init; } = 7;
 
     /// <summary>The number of buckets in the longest window the detector keeps.</summary>
-    public int RingLength => Math.Max(Buckets(ScanWindows.Max()), Buckets(ExplanationWindow));
+    public int RingLength => Math.Max(Math.Max(Buckets(ScanWindows.Max()), Buckets(ExplanationWindow)), Buckets(SustainedSurgeDuration));
 
     /// <summary>Bucket width in minutes.</summary>
     public double BucketMinutes => BucketWidth.TotalMinutes;
@@ -121,6 +144,8 @@ public sealed record DetectorSettings
         Require(ScanWindows.Count > 0 && ScanWindows.All(w => w > TimeSpan.Zero), nameof(ScanWindows), "needs at least one positive window");
         Require(RingLength <= 512, nameof(ScanWindows), "the longest window must be at most 512 buckets");
         Require(CusumShift > 1, nameof(CusumShift), "must be above 1");
+        Require(SustainedSurgeRatio > 1, nameof(SustainedSurgeRatio), "must be above 1");
+        Require(SustainedSurgeDuration > TimeSpan.Zero, nameof(SustainedSurgeDuration), "must be positive");
         Require(RecoveryRatio >= 1, nameof(RecoveryRatio), "must be at least 1");
         Require(MaxIncidentDuration >= TimeSpan.FromHours(1), nameof(MaxIncidentDuration), "must be at least an hour");
         Require(ColdStartReports >= 0, nameof(ColdStartReports), "must not be negative");

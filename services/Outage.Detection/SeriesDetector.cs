@@ -26,6 +26,7 @@ public sealed class SeriesDetector
     private readonly DetectorSettings _settings;
     private readonly int[] _windows;
     private readonly int _explanationBuckets;
+    private readonly int _sustainedBuckets;
     private readonly double _alarmsPerMinute;
 
     private readonly SeasonalBaseline _baseline;
@@ -43,6 +44,7 @@ public sealed class SeriesDetector
         _settings = settings.Validate();
         _windows = settings.ScanWindows.Select(settings.Buckets).Distinct().Order().ToArray();
         _explanationBuckets = settings.Buckets(settings.ExplanationWindow);
+        _sustainedBuckets = settings.Buckets(settings.SustainedSurgeDuration);
         _alarmsPerMinute = settings.FalseAlarmsPer30Days / (30 * 1440);
         _baseline = new SeasonalBaseline(settings);
         _ring = new BucketRing(settings.RingLength);
@@ -287,9 +289,53 @@ public sealed class SeriesDetector
             }
         }
 
+        // The floor on sensitivity: a rise held in every quarter of the sustained window is an alarm, whatever the threshold.
+        if (!young && SustainedSurge() is { } sustained && sustained.Ratio > bestRatio)
+        {
+            bestRatio = sustained.Ratio;
+            onsetBuckets = Math.Max(onsetBuckets, _sustainedBuckets);
+        }
+
         var triggered = bestRatio > 0;
         DateTimeOffset? onset = triggered ? bucketStart - (onsetBuckets - 1) * _settings.BucketWidth : null;
         return new SurgeScan(maxEvidence, eligibleEvidence, triggered, _levels.ForRatio(bestRatio), onset, windowObserved, windowExpected, windowReporters);
+    }
+
+    /// <summary>
+    /// The sustained-surge rule: every quarter of the newest <see cref="DetectorSettings.SustainedSurgeDuration"/> at
+    /// <see cref="DetectorSettings.SustainedSurgeRatio"/> times usual or more, the whole meeting the volume rules.
+    /// Returns the ratio over the whole window, or null.
+    /// </summary>
+    private (double Ratio, int Buckets)? SustainedSurge()
+    {
+        if (_sustainedBuckets > _ring.Usable)
+        {
+            return null;
+        }
+
+        double observed = 0, expected = 0, reporters = 0, quarterObserved = 0, quarterExpected = 0;
+        var quarter = 0;
+        for (var k = 1; k <= _sustainedBuckets; k++)
+        {
+            var bucket = _ring[k];
+            quarterObserved += Math.Min(bucket.Observed, bucket.Reporters);
+            quarterExpected += bucket.Expected;
+            reporters += bucket.Reporters;
+            if (k * 4 >= (quarter + 1) * _sustainedBuckets)
+            {
+                if (quarterObserved < _settings.SustainedSurgeRatio * quarterExpected)
+                {
+                    return null;
+                }
+
+                observed += quarterObserved;
+                expected += quarterExpected;
+                (quarterObserved, quarterExpected) = (0, 0);
+                quarter++;
+            }
+        }
+
+        return Significant(observed, expected, reporters) ? (observed / expected, _sustainedBuckets) : null;
     }
 
     /// <summary>The volume rules: that many more devices than usual, and that many more reports.</summary>

@@ -44,7 +44,7 @@ public sealed class SeriesOptions
     /// <summary>
     /// Detector settings for a service with <paramref name="minDistinctReporters"/> and its own target of false
     /// alarms (0 for this cluster's <see cref="FalseAlarmsPer30Days"/>). Short buckets
-    /// (demonstrations, benchmarks) keep the surge windows and the explanation window that fit the
+    /// (demonstrations, benchmarks) keep the surge windows, the explanation window and the sustained-surge window that fit the
     /// detector's ring of 512 buckets: with 5-second buckets, windows up to 30 minutes.
     /// </summary>
     public DetectorSettings DetectorSettings(int minDistinctReporters, double falseAlarmsPer30Days = 0)
@@ -59,6 +59,7 @@ public sealed class SeriesOptions
             FalseAlarmsPer30Days = falseAlarmsPer30Days > 0 ? falseAlarmsPer30Days : FalseAlarmsPer30Days,
             ScanWindows = windows.Length > 0 ? windows : [BucketWidth],
             ExplanationWindow = defaults.ExplanationWindow <= longest ? defaults.ExplanationWindow : longest,
+            SustainedSurgeDuration = defaults.SustainedSurgeDuration <= longest ? defaults.SustainedSurgeDuration : longest,
         };
     }
 
