@@ -7,11 +7,37 @@ namespace Outage.Integration.Tests;
 /// <summary>Helpers for real processes on loopback: free ports, the repository, waiting for health.</summary>
 internal static class Loopback
 {
+    private static readonly HashSet<int> Handed = [];
+
+    /// <summary>
+    /// A port free now for a process started next. Not one the kernel picks (port 0 would hand out an ephemeral port,
+    /// which any outgoing connection of the running hosts, to Redis or another silo, may take before the new process
+    /// binds it: a CI run lost a cluster restart to that), and never the same one twice in a run.
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        lock (Handed)
+        {
+            while (true)
+            {
+                var port = Random.Shared.Next(20_000, 32_000); // below Linux's ephemeral range (32768 and up)
+                if (!Handed.Add(port))
+                {
+                    continue;
+                }
+
+                try
+                {
+                    using var listener = new TcpListener(IPAddress.Loopback, port);
+                    listener.Start();
+                    return port;
+                }
+                catch (SocketException)
+                {
+                    // taken: try another
+                }
+            }
+        }
     }
 
     /// <summary>The repository root (the folder holding Outage.sln).</summary>
