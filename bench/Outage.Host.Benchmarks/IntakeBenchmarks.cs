@@ -4,6 +4,7 @@ using BenchmarkDotNet.Attributes;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
 using Outage.Contracts.V1;
 using Outage.Grains;
 using Outage.Grains.Abstractions;
@@ -76,7 +77,7 @@ public class InstantSeries : DispatchProxy
 {
     protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) => targetMethod?.Name switch
     {
-        nameof(ISeriesGrain.IngestAsync) => Task.FromResult(Enumerable.Repeat(IngestOutcome.Accepted, ((IngestItem[])args![0]!).Length).ToArray()),
+        nameof(ISeriesGrain.IngestAsync) => Task.FromResult(Enumerable.Repeat(IngestOutcome.Accepted, ((IngestItem[])args![0]!).Length).ToArray().AsImmutable()),
         _ => throw new NotSupportedException(targetMethod?.Name),
     };
 }

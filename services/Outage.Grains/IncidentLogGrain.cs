@@ -1,3 +1,4 @@
+using Orleans.Concurrency;
 using Outage.Detection.Incidents;
 using Outage.Grains.Abstractions;
 
@@ -7,10 +8,15 @@ namespace Outage.Grains;
 /// The incident log: series incidents as they open, change and close, grouped under parent incidents
 /// by the engine's <see cref="IncidentCorrelator"/> (one owner, detected within minutes of each other).
 /// </summary>
-/// <remarks>Bounded: the newest <see cref="MaxIncidents"/> series incidents are kept.</remarks>
+/// <remarks>
+/// Bounded: the newest <see cref="MaxIncidents"/> series incidents are kept. Reentrant: incidents recorded while the log is
+/// being written share the next write (see <see cref="CoalescedWrites"/>); every method changes the state within one turn.
+/// </remarks>
+[Reentrant]
 public sealed class IncidentLogGrain(
     [PersistentState("incidents", StorageNames.State)] IPersistentState<IncidentLogState> state) : Grain, IIncidentLogGrain
 {
+    private readonly CoalescedWrites _writes = new(state.WriteStateAsync);
     /// <summary>Series incidents kept.</summary>
     public const int MaxIncidents = 5000;
 
@@ -64,7 +70,7 @@ public sealed class IncidentLogGrain(
             state.State.Statements.Remove(stale);
         }
 
-        await state.WriteStateAsync();
+        await _writes.SaveAsync();
     }
 
     /// <inheritdoc />
@@ -82,7 +88,7 @@ public sealed class IncidentLogGrain(
         }
 
         statements.Add(statement);
-        await state.WriteStateAsync();
+        await _writes.SaveAsync();
         return true;
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
 using Outage.Detection;
 using Outage.Grains.Abstractions;
 
@@ -80,12 +81,12 @@ public sealed partial class SeriesGrain(
     }
 
     /// <inheritdoc />
-    public async Task<IngestOutcome[]> IngestAsync(IngestItem[] items)
+    public async Task<Immutable<IngestOutcome[]>> IngestAsync(IngestItem[] items)
     {
         await CloseBucketsUntilAsync(time.GetUtcNow());
         var (outcomes, change) = S.Decide(items);
         await CommitAsync(change);
-        return outcomes;
+        return outcomes.AsImmutable();
     }
 
     /// <inheritdoc />

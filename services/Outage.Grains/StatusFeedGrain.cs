@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
 using Orleans.Utilities;
 using Outage.Detection;
 using Outage.Grains.Abstractions;
@@ -20,25 +21,39 @@ namespace Outage.Grains;
 /// router has it in every matching subscription's outbox. Changes left after a crash are routed when the feed activates
 /// again (the watch hubs bring it back within seconds).</para>
 /// </remarks>
-public sealed partial class StatusFeedGrain(
-    [PersistentState("feed", StorageNames.State)] IPersistentState<StatusFeedState> state,
-    ILogger<StatusFeedGrain> logger) : Grain, IStatusFeedGrain
+[Reentrant] // changes arriving while the state is being written share the next write (see CoalescedWrites)
+public sealed partial class StatusFeedGrain : Grain, IStatusFeedGrain
 {
+    private readonly IPersistentState<StatusFeedState> _state;
+    private readonly ILogger<StatusFeedGrain> _logger;
     private readonly Queue<StatusChange> _changes = new();
-    private readonly ObserverManager<IStatusObserver> _observers = new(StatusFeed.ObserverExpiry, logger);
+    private readonly ObserverManager<IStatusObserver> _observers;
+    private readonly List<StatusChange> _unannounced = []; // numbered, not yet saved: pushed to the watch hubs once saved
+    private readonly CoalescedWrites _writes;
+    private long _announced; // the last sequence number saved and pushed: what readers may see
     private bool _routing;
 
-    private Dictionary<string, SeriesStatusView> Disruptions => state.State.Disruptions;
+    /// <summary>Creates the feed over its saved state.</summary>
+    public StatusFeedGrain([PersistentState("feed", StorageNames.State)] IPersistentState<StatusFeedState> state, ILogger<StatusFeedGrain> logger)
+    {
+        _state = state;
+        _logger = logger;
+        _observers = new(StatusFeed.ObserverExpiry, logger);
+        _writes = new CoalescedWrites(state.WriteStateAsync, Announce);
+    }
+
+    private Dictionary<string, SeriesStatusView> Disruptions => _state.State.Disruptions;
 
     private long Sequence
     {
-        get => state.State.Sequence;
-        set => state.State.Sequence = value;
+        get => _state.State.Sequence;
+        set => _state.State.Sequence = value;
     }
 
     /// <inheritdoc />
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _announced = Sequence;
         // Routing that failed (the router unreachable) or that a dead silo left is retried every few seconds while some is owed.
         this.RegisterGrainTimer(_ => RouteAsync(), new GrainTimerCreationOptions(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5)) { Interleave = true });
         return Task.CompletedTask;
@@ -60,26 +75,39 @@ public sealed partial class StatusFeedGrain(
         await AppendAsync(status, previousLevel);
     }
 
-    /// <summary>Numbers a change, retains it, saves the state and pushes the change to every observer.</summary>
+    /// <summary>Numbers a change, retains it, saves the state and, once saved, pushes the change to every observer.</summary>
     private async Task AppendAsync(SeriesStatusView status, DisruptionLevel previousLevel, StatementView? statement = null)
     {
         var change = new StatusChange(++Sequence, status, previousLevel) { Statement = statement, TraceParent = System.Diagnostics.Activity.Current?.Id };
-        state.State.Unrouted.Add(change);
+        _state.State.Unrouted.Add(change);
+        _unannounced.Add(change);
         _changes.Enqueue(change);
         while (_changes.Count > StatusFeed.RetainedChanges)
         {
             _changes.Dequeue();
         }
 
-        await state.WriteStateAsync();
-        _observers.Notify(o => o.OnStatusChanged(change));
+        await _writes.SaveAsync();
         _ = RouteAsync();
+    }
+
+    /// <summary>After a write: pushes the changes it saved to every observer, in sequence order.</summary>
+    private void Announce()
+    {
+        foreach (var change in _unannounced)
+        {
+            _observers.Notify(o => o.OnStatusChanged(change));
+            _announced = change.Sequence;
+        }
+
+        _unannounced.Clear();
     }
 
     /// <summary>Hands the unrouted changes to the notification router, one batch at a time; a failure is retried by the timer.</summary>
     private async Task RouteAsync()
     {
-        if (_routing || state.State.Unrouted.Count == 0)
+        // Saved changes only (the list is in sequence order): outboxes skip a sequence number they have seen.
+        if (_routing || _state.State.Unrouted.Count == 0 || _state.State.Unrouted[0].Sequence > _announced)
         {
             return;
         }
@@ -87,21 +115,21 @@ public sealed partial class StatusFeedGrain(
         _routing = true;
         try
         {
-            var batch = state.State.Unrouted.ToArray();
+            var batch = _state.State.Unrouted.TakeWhile(c => c.Sequence <= _announced).ToArray();
             await GrainFactory.GetGrain<INotificationRouterGrain>(0).RouteAsync(batch);
-            state.State.Unrouted.RemoveRange(0, batch.Length);
+            _state.State.Unrouted.RemoveRange(0, batch.Length);
             // Saved with the next change; a crash before that routes the batch again, and outboxes ignore it by sequence.
         }
         catch (Exception e)
         {
-            LogRoutingFailed(logger, e, state.State.Unrouted.Count);
+            LogRoutingFailed(_logger, e, _state.State.Unrouted.Count);
         }
         finally
         {
             _routing = false;
         }
 
-        if (state.State.Unrouted.Count > 0)
+        if (_state.State.Unrouted.Count > 0 && _state.State.Unrouted[0].Sequence <= _announced)
         {
             _ = RouteAsync();
         }
@@ -121,7 +149,7 @@ public sealed partial class StatusFeedGrain(
 
     /// <inheritdoc />
     public Task<FeedSnapshot> GetSnapshotAsync() =>
-        Task.FromResult(new FeedSnapshot(Sequence, Disruptions.Values.ToArray()) { Statements = state.State.Statements.ToArray() });
+        Task.FromResult(new FeedSnapshot(_announced, Disruptions.Values.ToArray()) { Statements = _state.State.Statements.ToArray() });
 
     /// <inheritdoc />
     public async Task<StatementView> PostStatementAsync(StatementView statement)
@@ -130,7 +158,7 @@ public sealed partial class StatusFeedGrain(
         // The lag is the owner's first word during a disruption: from the earliest of the service's series to leave NORMAL.
         var first = Disruptions.Values.Where(d => d.ServiceId == service && d.Since is not null).MinBy(d => d.Since);
         var world = Disruptions.GetValueOrDefault(new SeriesKey(service, Regions.World).ToString());
-        var unacknowledged = first?.Since is { } since && !state.State.Statements.Any(s => s.ServiceId == service && s.PostedAt >= since);
+        var unacknowledged = first?.Since is { } since && !_state.State.Statements.Any(s => s.ServiceId == service && s.PostedAt >= since);
         var recorded = statement with
         {
             IncidentId = statement.IncidentId is { Length: > 0 } named ? named
@@ -145,7 +173,7 @@ public sealed partial class StatusFeedGrain(
             await GrainFactory.GetGrain<IIncidentLogGrain>(0).AttachStatementAsync(recorded);
         }
 
-        var statements = state.State.Statements;
+        var statements = _state.State.Statements;
         statements.Insert(0, recorded);
         statements.RemoveAll(s => s.PostedAt < recorded.PostedAt - StatusFeed.StatementRetention);
         if (statements.Count > StatusFeed.RetainedStatements)
@@ -166,7 +194,8 @@ public sealed partial class StatusFeedGrain(
     public Task<StatusChange[]?> GetChangesAfterAsync(long sequence)
     {
         var oldest = _changes.Count == 0 ? Sequence + 1 : _changes.Peek().Sequence;
-        StatusChange[]? result = sequence + 1 < oldest ? null : _changes.Where(c => c.Sequence > sequence).ToArray();
+        // Only saved changes: a number handed out before its change is saved could be handed out again after a crash.
+        StatusChange[]? result = sequence + 1 < oldest ? null : _changes.Where(c => c.Sequence > sequence && c.Sequence <= _announced).ToArray();
         return Task.FromResult(result);
     }
 

@@ -47,11 +47,11 @@ public class SeriesGrainTests(ClusterFixture fixture)
     public async Task DedupeAndIdempotencySurviveDeactivation()
     {
         var items = Items(20);
-        var first = await Series("gmail/AR").IngestAsync(items);
+        var first = (await Series("gmail/AR").IngestAsync(items)).Value;
 
         await fixture.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
-        var retried = await Series("gmail/AR").IngestAsync(items);
-        var sameDevicesNewIds = await Series("gmail/AR").IngestAsync(items.Select(i => i with { ReportId = i.ReportId + 1_000_000_000 }).ToArray());
+        var retried = (await Series("gmail/AR").IngestAsync(items)).Value;
+        var sameDevicesNewIds = (await Series("gmail/AR").IngestAsync(items.Select(i => i with { ReportId = i.ReportId + 1_000_000_000 }).ToArray())).Value;
 
         Assert.All(first, o => Assert.Equal(IngestOutcome.Accepted, o));
         Assert.All(retried, o => Assert.Equal(IngestOutcome.Duplicate, o));

@@ -98,7 +98,7 @@ public sealed partial class ReportAggregator(IGrainFactory grains, IOptions<Inta
             using var activity = StartBatchActivity(seriesKey, origins);
             try
             {
-                var outcomes = await grain.IngestAsync(items);
+                var outcomes = (await grain.IngestAsync(items)).Value;
                 for (var i = 0; i < waiters.Length; i++)
                 {
                     waiters[i].TrySetResult(outcomes[i]);
