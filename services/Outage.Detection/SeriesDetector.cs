@@ -37,6 +37,7 @@ public sealed class SeriesDetector
     private readonly CategoryMix _categories;
     private readonly LevelMachine _levels;
     private DateTimeOffset? _lastStart;
+    private (DateTimeOffset BucketStart, double Excess)? _parentReading; // the parent's excess, for the bucket being filled
 
     /// <summary>Creates a detector for a series with no history.</summary>
     public SeriesDetector(DetectorSettings settings)
@@ -88,6 +89,17 @@ public sealed class SeriesDetector
         }
     }
 
+    /// <summary>
+    /// Tells a young series how far above its usual level its parent is in the bucket starting at <paramref name="bucketStart"/>
+    /// (the parent counts this series' reports too). A young series leaves NORMAL on sheer volume, but if its parent, which
+    /// knows its own level, holds no surge half as large as this series' count, that volume is traffic the parent already
+    /// had: a region now reported apart (a country's subdivisions), not an outage. Then the series stays NORMAL on volume
+    /// for that bucket. Ignored once the series has its own history; not saved (a reading is for the bucket being filled).
+    /// </summary>
+    /// <param name="bucketStart">Start of the parent's bucket the reading is of.</param>
+    /// <param name="parentExcess">The parent's reports in that bucket so far minus what it usually has by then.</param>
+    public void ParentSees(DateTimeOffset bucketStart, double parentExcess) => _parentReading = (bucketStart, parentExcess);
+
     /// <summary>Assesses the next bucket and learns from it.</summary>
     /// <param name="bucket">The bucket; its start must be later than the previous bucket's.</param>
     /// <param name="parent">The parent series' expectation and count for this bucket, for sparse series.</param>
@@ -118,6 +130,7 @@ public sealed class SeriesDetector
     public SeriesAssessment Preview(BucketObservation partial, ParentContext? parent = null)
     {
         var copy = Restore(_settings, Save());
+        copy._parentReading = _parentReading;
         return copy.Step(partial, parent);
     }
 
@@ -152,7 +165,10 @@ public sealed class SeriesDetector
         }
 
         var threshold = _calibrator.Threshold(_alarmsPerMinute, _settings.MaxThreshold);
-        var scan = Scan(bucket.Start, threshold, history, young);
+        // A young series whose parent sees no surge to match its volume: that volume is the parent's usual traffic.
+        var parentHasNoSuchSurge = young && _parentReading is { } reading && reading.BucketStart == bucket.Start
+            && reading.Excess < 0.5 * bucket.Count;
+        var scan = Scan(bucket.Start, threshold, history, volumeMayCount: !parentHasNoSuchSurge, young);
         var previous = _levels.Level;
         switch (_levels.Update(bucket.Start, scan))
         {
@@ -213,7 +229,7 @@ public sealed class SeriesDetector
     }
 
     /// <summary>Sums the newest buckets over every scan window, tests each window and the CUSUM for a surge.</summary>
-    private SurgeScan Scan(DateTimeOffset bucketStart, double threshold, double history, bool young)
+    private SurgeScan Scan(DateTimeOffset bucketStart, double threshold, double history, bool volumeMayCount, bool young)
     {
         double observed = 0, expected = 0, reporters = 0;
         double windowObserved = 0, windowExpected = 0, windowReporters = 0;
@@ -250,7 +266,7 @@ public sealed class SeriesDetector
                 // A young series leaves NORMAL on sheer volume only: that many reports a minute, and an outage's ratio
                 // over whatever level it knows (its own first minutes, or its children's expectations).
                 var eligible = Significant(observed, expected, reporters)
-                    && (!young || (observed >= coldStartMinimum * k && observed >= _settings.OutageRatio * expected));
+                    && (!young || (volumeMayCount && observed >= coldStartMinimum * k && observed >= _settings.OutageRatio * expected));
                 if (eligible)
                 {
                     eligibleEvidence = Math.Max(eligibleEvidence, evidence);

@@ -24,8 +24,9 @@ public interface ISeriesGrain : IGrainWithStringKey
     /// changes at a time, oldest first. Idempotent: deltas with a sequence number already applied for that
     /// child are ignored, so a resend that overlaps what was applied counts once.
     /// </summary>
+    /// <returns>The parent's open bucket as it stands after the deltas (a young child reads its own volume against it).</returns>
     [Alias("AddRollups")]
-    Task AddRollupsAsync(string child, RollupDelta[] deltas);
+    Task<ParentReading> AddRollupsAsync(string child, RollupDelta[] deltas);
 
     /// <summary>The live status, after closing the buckets that have ended (the figures include the open bucket).</summary>
     /// <remarks>The alias is the method's name before version 2.1, kept so silos of both versions understand each other.</remarks>

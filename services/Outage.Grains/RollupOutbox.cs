@@ -56,18 +56,20 @@ internal sealed class RollupOutbox(ISeriesGrain? parent, string child, bool hold
     /// <param name="outbox">The queued deltas, oldest first; those delivered are removed.</param>
     /// <param name="force">Deliver whatever is queued.</param>
     /// <param name="expectedPerMinute">What this series usually sees per minute, stamped on the newest delta (a young parent starts from it).</param>
-    public async Task FlushAsync(List<RollupDelta> outbox, bool force, double expectedPerMinute)
+    /// <returns>The parent's reading of its open bucket, or null when nothing was delivered.</returns>
+    public async Task<ParentReading?> FlushAsync(List<RollupDelta> outbox, bool force, double expectedPerMinute)
     {
         if (parent is null || outbox.Count == 0 || (!force && outbox.Count < FlushDeltas && outbox.Sum(d => d.Reports) < FlushReports))
         {
-            return;
+            return null;
         }
 
         var deltas = outbox.ToArray();
         deltas[^1] = deltas[^1] with { ChildExpectedPerMinute = expectedPerMinute };
-        await parent.AddRollupsAsync(child, deltas);
+        var reading = await parent.AddRollupsAsync(child, deltas);
         // Nothing else runs in the grain meanwhile (no reentrancy): the outbox still starts with these.
         outbox.RemoveRange(0, deltas.Length);
+        return reading;
     }
 
     /// <summary>The reminder fired: delivers the outbox, and drops a reminder an earlier activation left once nothing is owed.</summary>

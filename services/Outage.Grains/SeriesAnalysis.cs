@@ -53,6 +53,18 @@ internal sealed class SeriesAnalysis
         }
     }
 
+    /// <summary>True while the series has too little history to trust its own baseline.</summary>
+    public bool IsYoung => _detector.IsYoung;
+
+    /// <summary>What the parent's open bucket holds, as the parent answered the last roll-ups (see <see cref="SeriesDetector.ParentSees"/>).</summary>
+    public void ParentSees(DateTimeOffset bucketStart, double observed, double usualSoFar, bool mature)
+    {
+        if (mature)
+        {
+            _detector.ParentSees(bucketStart, observed - usualSoFar);
+        }
+    }
+
     /// <summary>Assesses a closed bucket and learns from it; returns the incident when this bucket changed it.</summary>
     public (SeriesAssessment Assessment, SeriesIncident? Incident) Close(BucketObservation bucket)
     {

@@ -90,9 +90,10 @@ public sealed partial class SeriesGrain(
     }
 
     /// <inheritdoc />
-    public async Task AddRollupsAsync(string child, RollupDelta[] deltas)
+    public async Task<ParentReading> AddRollupsAsync(string child, RollupDelta[] deltas)
     {
-        await CloseBucketsUntilAsync(time.GetUtcNow());
+        var now = time.GetUtcNow();
+        await CloseBucketsUntilAsync(now);
         if (deltas.Length > 0)
         {
             _analysis.ChildExpects(child, deltas[^1].ChildExpectedPerMinute);
@@ -102,6 +103,9 @@ public sealed partial class SeriesGrain(
         {
             await CommitAsync(change); // null: resent after a lost answer, already counted
         }
+
+        var elapsed = Math.Clamp((now - S.OpenStart) / _options.BucketWidth, 0, 1);
+        return new ParentReading(S.OpenStart, S.OpenReports, _analysis.Expected(S.OpenStart) * elapsed, !_analysis.IsYoung);
     }
 
     /// <inheritdoc />
@@ -201,8 +205,16 @@ public sealed partial class SeriesGrain(
             S.Apply(change, _hasParent, _options.DedupeCapacity);
         }
 
-        await _rollups.FlushAsync(S.PendingRollups, force: false, _analysis.ExpectedPerMinute(S.OpenStart));
+        ParentSaw(await _rollups.FlushAsync(S.PendingRollups, force: false, _analysis.ExpectedPerMinute(S.OpenStart)));
         await PreviewAsync(anyGrowth: false);
+    }
+
+    private void ParentSaw(ParentReading? reading)
+    {
+        if (reading is not null)
+        {
+            _analysis.ParentSees(reading.BucketStart, reading.Observed, reading.UsualSoFar, reading.Mature);
+        }
     }
 
     /// <summary>Judges the open bucket now rather than at the end of the minute: a partial bucket may only raise the level.</summary>
@@ -219,7 +231,7 @@ public sealed partial class SeriesGrain(
         _analysis.Follow(catalog.Find(_series.ServiceId));
         await CloseBucketsUntilAsync(time.GetUtcNow());
         // What the outbox holds, including what a failed call left, is delivered within a tick.
-        await _rollups.FlushAsync(S.PendingRollups, force: true, _analysis.ExpectedPerMinute(S.OpenStart));
+        ParentSaw(await _rollups.FlushAsync(S.PendingRollups, force: true, _analysis.ExpectedPerMinute(S.OpenStart)));
         await PreviewAsync(anyGrowth: true);
         if (_live.Level != DisruptionLevel.Normal)
         {

@@ -103,6 +103,34 @@ public class BaselineTests
     }
 
     /// <summary>
+    /// A new child of a known parent (a country's subdivision, now reported apart) at full volume from its first minute:
+    /// 400 reports a minute is an OUTAGE on a series that knows nothing, unless its parent, which counted that traffic all
+    /// along, sees no surge to match it. A parent that does see the surge (new traffic) lets the volume count; a reading of
+    /// another bucket, or none, changes nothing.
+    /// </summary>
+    [Theory]
+    [InlineData(null, DisruptionLevel.Outage)]    // no reading: as before, an OUTAGE at birth
+    [InlineData(15.0, DisruptionLevel.Normal)]    // the parent is at its usual level: traffic it knew
+    [InlineData(390.0, DisruptionLevel.Outage)]   // the parent sees the child's reports as a surge
+    public void ANewChildAtFullVolumeIsJudgedByWhatItsParentSees(double? parentExcess, DisruptionLevel expected)
+    {
+        var detector = new SeriesDetector(Settings);
+        var minute = TestSeries.Start.AddHours(18);
+        if (parentExcess is { } excess)
+        {
+            detector.ParentSees(minute, excess);
+            detector.ParentSees(minute.AddMinutes(-1), 1000); // a reading of another bucket does not apply
+            detector.ParentSees(minute, excess);
+        }
+
+        var preview = detector.Preview(new BucketObservation(minute, 400, 400)).Level;
+        var close = detector.Step(new BucketObservation(minute, 400, 400)).Level;
+
+        Assert.Equal(expected, preview); // the open bucket is judged with the reading too
+        Assert.Equal(expected, close);
+    }
+
+    /// <summary>
     /// Youth is measured in data, not only in time: a series created by one stray report that then sees nothing for 40
     /// minutes knows no level at all, so the ordinary traffic that starts later (60 a minute, below the cold-start volume
     /// rule) is its level, not an outage. Time-based youth ended at 30 minutes and took that traffic for an OUTAGE.

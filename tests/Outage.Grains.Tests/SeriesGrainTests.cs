@@ -98,6 +98,40 @@ public class SeriesGrainTests(ClusterFixture fixture)
         Assert.Equal(6, detail!.Length - 1);
     }
 
+    /// <summary>
+    /// A new country of a service whose worldwide series knows its level, at full volume from its first minute: when the
+    /// world's total stays at its usual level (the traffic was there all along, now reported apart), the new series is not
+    /// an OUTAGE; when the world sees the new reports as a surge, it is. Before the parent's reading, both were OUTAGEs at birth.
+    /// </summary>
+    [Fact]
+    public async Task ANewRegionAtFullVolumeIsJudgedByWhatItsParentSees()
+    {
+        // Two hours of discord in Japan and Korea, 280 reports a minute each: the worldwide series learns 560 a minute (born
+        // with its children, it takes their first minute for an outage, then recovers and comes of age).
+        var clock = ClusterFixture.Clock;
+        clock.Advance(TimeSpan.FromMinutes(1) - TimeSpan.FromTicks(clock.GetUtcNow().Ticks % TimeSpan.TicksPerMinute)); // a minute's start
+        for (var minute = 0; minute < 120; minute++)
+        {
+            clock.Advance(TimeSpan.FromSeconds(50));
+            await Task.WhenAll(Series("discord/JP").IngestAsync(Items(280)), Series("discord/KR").IngestAsync(Items(280)));
+            clock.Advance(TimeSpan.FromSeconds(10));
+        }
+
+        clock.Advance(TimeSpan.FromSeconds(50));
+        await Task.WhenAll(Series("discord/JP").IngestAsync(Items(80)), Series("discord/KR").IngestAsync(Items(80)));
+        Assert.Equal(DisruptionLevel.Normal, (await Series("discord").GetStatusAsync()).Level);
+
+        // The traffic moves: 400 a minute now come as China, the world's total stays at 560.
+        await Series("discord/CN").IngestAsync(Items(400));
+        var cn = await Series("discord/CN").GetStatusAsync();
+        var w = await Series("discord").GetStatusAsync();
+        Assert.True(cn.Level == DisruptionLevel.Normal, $"CN {cn.Level} {cn.Observed}/{cn.Expected}; world {w.Level} {w.Observed}/{w.Expected}");
+
+        // New traffic: 400 a minute more as Taiwan, on top of everything the world usually sees.
+        await Series("discord/TW").IngestAsync(Items(400));
+        Assert.Equal(DisruptionLevel.Outage, (await Series("discord/TW").GetStatusAsync()).Level);
+    }
+
     private sealed class RecordingObserver : IStatusObserver
     {
         public ConcurrentQueue<StatusChange> Changes { get; } = new();
