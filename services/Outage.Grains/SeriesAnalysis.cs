@@ -43,6 +43,24 @@ internal sealed class SeriesAnalysis
     public double ExpectedPerMinute(DateTimeOffset bucketStart) =>
         _detector.Baseline.Expected(bucketStart, _options.BucketWidth.TotalMinutes) / _options.BucketWidth.TotalMinutes;
 
+    /// <summary>
+    /// What this series tells its parent it usually sees per minute, stamped on its roll-ups (a young parent starts from
+    /// the sum over its children). A young series whose own verdict on its open bucket is NORMAL passes on what it has seen
+    /// this minute if that is more: its first minutes are its level as far as anyone knows, and a parent born with it (a
+    /// whole deployment starting at full volume) would otherwise take the sum of its children's first minutes for an
+    /// outage. A young series that judges its volume an outage passes on its expectation alone, so the parent sees it too.
+    /// </summary>
+    public double UsualPerMinuteForParent(BucketObservation open)
+    {
+        var expected = ExpectedPerMinute(open.Start);
+        if (!_detector.IsYoung || open.Count / _options.BucketWidth.TotalMinutes <= expected || _detector.Preview(open).Level != DisruptionLevel.Normal)
+        {
+            return expected;
+        }
+
+        return open.Count / _options.BucketWidth.TotalMinutes;
+    }
+
     /// <summary>A young parent starts from what its children report they expect (a new worldwide series born from its countries' roll-ups).</summary>
     public void ChildExpects(string child, double perMinute)
     {

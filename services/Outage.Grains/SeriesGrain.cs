@@ -166,7 +166,7 @@ public sealed partial class SeriesGrain(
 
     /// <inheritdoc />
     public Task ReceiveReminder(string reminderName, TickStatus status) =>
-        reminderName == RollupOutbox.ReminderName ? _rollups.OnReminderAsync(S.PendingRollups, _analysis.ExpectedPerMinute(S.OpenStart)) : Task.CompletedTask;
+        reminderName == RollupOutbox.ReminderName ? _rollups.OnReminderAsync(S.PendingRollups, _analysis.UsualPerMinuteForParent(S.OpenBucket())) : Task.CompletedTask;
 
     /// <inheritdoc />
     Task RollupOutbox.IReminder.RegisterAsync() => this.RegisterOrUpdateReminder(RollupOutbox.ReminderName, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
@@ -190,7 +190,7 @@ public sealed partial class SeriesGrain(
         }
 
         // Each step is best effort: what stays queued is saved and sent by the next activation.
-        await BestEffortAsync(() => _rollups.FlushAsync(S.PendingRollups, force: true, _analysis.ExpectedPerMinute(S.OpenStart)), reason);
+        await BestEffortAsync(() => _rollups.FlushAsync(S.PendingRollups, force: true, _analysis.UsualPerMinuteForParent(S.OpenBucket())), reason);
         await BestEffortAsync(SaveAsync, reason);
         await BestEffortAsync(() => _rollups.ReleaseAsync(S.PendingRollups), reason);
     }
@@ -205,7 +205,7 @@ public sealed partial class SeriesGrain(
             S.Apply(change, _hasParent, _options.DedupeCapacity);
         }
 
-        ParentSaw(await _rollups.FlushAsync(S.PendingRollups, force: false, _analysis.ExpectedPerMinute(S.OpenStart)));
+        ParentSaw(await _rollups.FlushAsync(S.PendingRollups, force: false, _analysis.UsualPerMinuteForParent(S.OpenBucket())));
         await PreviewAsync(anyGrowth: false);
     }
 
@@ -231,7 +231,7 @@ public sealed partial class SeriesGrain(
         _analysis.Follow(catalog.Find(_series.ServiceId));
         await CloseBucketsUntilAsync(time.GetUtcNow());
         // What the outbox holds, including what a failed call left, is delivered within a tick.
-        ParentSaw(await _rollups.FlushAsync(S.PendingRollups, force: true, _analysis.ExpectedPerMinute(S.OpenStart)));
+        ParentSaw(await _rollups.FlushAsync(S.PendingRollups, force: true, _analysis.UsualPerMinuteForParent(S.OpenBucket())));
         await PreviewAsync(anyGrowth: true);
         if (_live.Level != DisruptionLevel.Normal)
         {
