@@ -83,8 +83,20 @@ public sealed class FailoverTests(ITestOutputHelper output) : IDisposable
     {
         var silos = new[] { await StartAsync("silo"), await StartAsync("silo"), await StartAsync("silo") };
         var edge = await StartAsync("edge");
-        var driver = new LoadDriver(() => new[] { edge, silos[1], silos[2], silos[0] }.Where(h => !h.HasExited).Select(h => h.Address).ToList());
+        var driver = new LoadDriver(() => silos.Prepend(edge).Where(h => !h.HasExited).Select(h => h.Address).ToList());
         await WaitServedAsync(driver, edge.Address, TimeSpan.FromSeconds(60));
+        // Series are placed at random: the victim is the silo hosting the most of them, so that it certainly dies with
+        // acknowledged changes newer than their snapshots (a silo hosting none makes the test pass vacuously).
+        var hosted = new Dictionary<HostProcess, long>();
+        foreach (var silo in silos)
+        {
+            hosted[silo] = await silo.ActiveSeriesAsync();
+        }
+
+        var victim = hosted.MaxBy(h => h.Value).Key;
+        var survivors = silos.Where(s => s != victim).ToArray();
+        output.WriteLine($"series per silo before the kill: {string.Join(", ", silos.Select(s => hosted[s]))}; killing the silo on {victim.GrpcPort}");
+        Assert.True(hosted[victim] > 0, "no silo hosts a series");
 
         var killedAt = TimeSpan.Zero;
         var clock = Stopwatch.StartNew();
@@ -93,7 +105,7 @@ public sealed class FailoverTests(ITestOutputHelper output) : IDisposable
         {
             if (sent == 60)
             {
-                silos[0].Kill();
+                victim.Kill();
                 killedAt = clock.Elapsed;
                 servedAgain = WaitServedAsync(driver, edge.Address, TimeSpan.FromSeconds(90))
                     .ContinueWith(_ => output.WriteLine($"every series served again {(clock.Elapsed - killedAt).TotalSeconds:0.0} s after the SIGKILL"), TaskScheduler.Default);
@@ -105,7 +117,7 @@ public sealed class FailoverTests(ITestOutputHelper output) : IDisposable
         await AssertCountsEqualAcknowledgementsAsync(driver, edge.Address);
         Assert.Equal(20_000, driver.Accepted + driver.DuplicatesOnRetry);
         // The killed silo's series had acknowledged batches newer than their last snapshot: the survivors replayed them from the journal.
-        Assert.Contains(silos[1..], s => s.LogText().Contains("journaled changes replayed", StringComparison.Ordinal));
+        Assert.Contains(survivors, s => s.LogText().Contains("journaled changes replayed", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -191,6 +191,15 @@ public sealed class HostProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>How many series grains this process hosts now (its <c>outage_series_active</c> gauge at /metrics).</summary>
+    public async Task<long> ActiveSeriesAsync()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var scrape = await http.GetStringAsync($"http://127.0.0.1:{HttpPort}/metrics");
+        var sample = System.Text.RegularExpressions.Regex.Match(scrape, @"(?m)^outage_series_active(\{[^}]*\})? (?<value>\S+)");
+        return sample.Success ? (long)double.Parse(sample.Groups["value"].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
+    }
+
     /// <summary>Waits until /healthz answers.</summary>
     public async Task WaitHealthyAsync(TimeSpan timeout)
     {
