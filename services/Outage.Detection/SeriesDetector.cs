@@ -111,6 +111,7 @@ public sealed class SeriesDetector
             throw new ArgumentException("Counts must not be negative.", nameof(bucket));
         }
 
+        var levelBefore = _levels.Level;
         if (_lastStart is { } last)
         {
             if (bucket.Start <= last)
@@ -121,7 +122,10 @@ public sealed class SeriesDetector
             FillGap(last, bucket.Start);
         }
 
-        return Advance(bucket, parent);
+        // The empty buckets filled in for a gap (a series that fell behind, or came back after its silo died) may have
+        // ended an incident: the assessment is against the level of the last bucket assessed, so no caller misses it.
+        var assessment = Advance(bucket, parent);
+        return assessment.PreviousLevel == levelBefore ? assessment : assessment with { PreviousLevel = levelBefore };
     }
 
     /// <summary>Assesses a bucket still being filled without changing any state (a surge is seen before the bucket ends).</summary>

@@ -38,6 +38,29 @@ public class LevelTests
     }
 
     [Fact]
+    public void AnIncidentThatEndsInAGapIsReportedClosedByTheBucketAfterIt()
+    {
+        // An OUTAGE, then the series is not stepped for three hours (it fell behind under load, or its silo died and it
+        // came back later): the detector fills the gap with empty buckets, in which the incident ends.
+        var detector = new SeriesDetector(Settings);
+        TestSeries.Run(detector, TestSeries.Start, 14 * 1440, 10);
+        var during = TestSeries.Run(detector, Onset, 30, 10, _ => 50, seed: 7);
+        Assert.Equal(DisruptionLevel.Outage, during[^1].Level);
+        var tracker = new Incidents.IncidentTracker(new SeriesKey("x", "US"), "x");
+        during.ForEach(a => tracker.Observe(a));
+        Assert.NotNull(tracker.Current);
+
+        var afterGap = detector.Step(new BucketObservation(Onset.AddHours(3), 10, 10));
+        tracker.Observe(afterGap);
+
+        // The change is reported against the level before the gap, so the incident it ended is closed, not left open.
+        Assert.Equal(DisruptionLevel.Normal, afterGap.Level);
+        Assert.Equal(DisruptionLevel.Outage, afterGap.PreviousLevel);
+        Assert.True(afterGap.IncidentClosed);
+        Assert.Null(tracker.Current);
+    }
+
+    [Fact]
     public void LevelsStepDownWithHysteresis()
     {
         var (_, day) = OutageDay(20, TimeSpan.FromHours(1));

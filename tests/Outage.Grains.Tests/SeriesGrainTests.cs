@@ -99,6 +99,33 @@ public class SeriesGrainTests(ClusterFixture fixture)
     }
 
     /// <summary>
+    /// A series in an OUTAGE is not called for three hours (it fell behind under load, or its silo died and it came back
+    /// later): the incident ends in the buckets the series fills in for the gap, and must be closed, in the series' status
+    /// and in the incident log, by the first bucket after it. Before the fix the series was NORMAL with its incident still
+    /// open, its logged copy stripped of "recovering", and the family incident above it never closed.
+    /// </summary>
+    [Fact]
+    public async Task AnIncidentThatEndsWhileTheSeriesWasNotCalledIsClosed()
+    {
+        var series = Series("gmail/EG");
+        await series.IngestAsync(Items(800));
+        ClusterFixture.Clock.Advance(TimeSpan.FromMinutes(1));
+        var during = await series.GetStatusAsync();
+        Assert.True(during.Level == DisruptionLevel.Outage && during.IncidentId.Length > 0, $"{during.Level} '{during.IncidentId}'");
+
+        ClusterFixture.Clock.Advance(TimeSpan.FromHours(3));
+        await series.IngestAsync(Items(1));
+        ClusterFixture.Clock.Advance(TimeSpan.FromMinutes(1));
+        var after = await series.GetStatusAsync();
+
+        Assert.Equal(DisruptionLevel.Normal, after.Level);
+        Assert.Equal("", after.IncidentId);
+        var logged = (await fixture.Grains.GetGrain<IIncidentLogGrain>(0).GetAsync(during.IncidentId))!.Single(i => i.Id == during.IncidentId);
+        Assert.False(logged.IsOpen);
+        Assert.NotNull(logged.RecoveringSince);
+    }
+
+    /// <summary>
     /// A new country of a service whose worldwide series knows its level, at full volume from its first minute: when the
     /// world's total stays at its usual level (the traffic was there all along, now reported apart), the new series is not
     /// an OUTAGE; when the world sees the new reports as a surge, it is. Before the parent's reading, both were OUTAGEs at
