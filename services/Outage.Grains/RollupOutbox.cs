@@ -55,9 +55,12 @@ internal sealed class RollupOutbox(ISeriesGrain? parent, string child, bool hold
     /// <summary>Hands the outbox to the parent in one call when it is due (or <paramref name="force"/>d).</summary>
     /// <param name="outbox">The queued deltas, oldest first; those delivered are removed.</param>
     /// <param name="force">Deliver whatever is queued.</param>
-    /// <param name="expectedPerMinute">What this series usually sees per minute, stamped on the newest delta (a young parent starts from it).</param>
+    /// <param name="expectedPerMinute">
+    /// What this series usually sees per minute, stamped on the newest delta (a young parent starts from it); asked only
+    /// when a delivery is due, since for a young series it takes a preview of the open bucket.
+    /// </param>
     /// <returns>The parent's reading of its open bucket, or null when nothing was delivered.</returns>
-    public async Task<ParentReading?> FlushAsync(List<RollupDelta> outbox, bool force, double expectedPerMinute)
+    public async Task<ParentReading?> FlushAsync(List<RollupDelta> outbox, bool force, Func<double> expectedPerMinute)
     {
         if (parent is null || outbox.Count == 0 || (!force && outbox.Count < FlushDeltas && outbox.Sum(d => d.Reports) < FlushReports))
         {
@@ -65,7 +68,7 @@ internal sealed class RollupOutbox(ISeriesGrain? parent, string child, bool hold
         }
 
         var deltas = outbox.ToArray();
-        deltas[^1] = deltas[^1] with { ChildExpectedPerMinute = expectedPerMinute };
+        deltas[^1] = deltas[^1] with { ChildExpectedPerMinute = expectedPerMinute() };
         var reading = await parent.AddRollupsAsync(child, deltas);
         // Nothing else runs in the grain meanwhile (no reentrancy): the outbox still starts with these.
         outbox.RemoveRange(0, deltas.Length);
@@ -73,7 +76,7 @@ internal sealed class RollupOutbox(ISeriesGrain? parent, string child, bool hold
     }
 
     /// <summary>The reminder fired: delivers the outbox, and drops a reminder an earlier activation left once nothing is owed.</summary>
-    public async Task OnReminderAsync(List<RollupDelta> outbox, double expectedPerMinute)
+    public async Task OnReminderAsync(List<RollupDelta> outbox, Func<double> expectedPerMinute)
     {
         await FlushAsync(outbox, force: true, expectedPerMinute);
         if (outbox.Count == 0 && !_reminderHeld)

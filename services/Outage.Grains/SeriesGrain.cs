@@ -38,6 +38,7 @@ public sealed partial class SeriesGrain(
     private SeriesAnalysis _analysis = null!;
     private StatusPublication _publication = null!;
     private SeriesStatusView _live = null!;
+    private Func<double> _usualPerMinuteForParent = null!; // stamped on roll-ups when they are delivered
 
     private SeriesState S => _store.State;
 
@@ -58,6 +59,7 @@ public sealed partial class SeriesGrain(
         var unsaved = await _store.RecoverAsync();
 
         _analysis = new SeriesAnalysis(_series, service, _options, S.Detector, S.Incident, reason => LogStateDiscarded(logger, Key, reason));
+        _usualPerMinuteForParent = () => _analysis.UsualPerMinuteForParent(S.OpenBucket());
         S.MigrateSinglePendingRollup();
         var now = time.GetUtcNow();
         S.StartClock(now, _options.BucketWidth);
@@ -166,7 +168,7 @@ public sealed partial class SeriesGrain(
 
     /// <inheritdoc />
     public Task ReceiveReminder(string reminderName, TickStatus status) =>
-        reminderName == RollupOutbox.ReminderName ? _rollups.OnReminderAsync(S.PendingRollups, _analysis.UsualPerMinuteForParent(S.OpenBucket())) : Task.CompletedTask;
+        reminderName == RollupOutbox.ReminderName ? _rollups.OnReminderAsync(S.PendingRollups, _usualPerMinuteForParent) : Task.CompletedTask;
 
     /// <inheritdoc />
     Task RollupOutbox.IReminder.RegisterAsync() => this.RegisterOrUpdateReminder(RollupOutbox.ReminderName, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
@@ -190,7 +192,7 @@ public sealed partial class SeriesGrain(
         }
 
         // Each step is best effort: what stays queued is saved and sent by the next activation.
-        await BestEffortAsync(() => _rollups.FlushAsync(S.PendingRollups, force: true, _analysis.UsualPerMinuteForParent(S.OpenBucket())), reason);
+        await BestEffortAsync(() => _rollups.FlushAsync(S.PendingRollups, force: true, _usualPerMinuteForParent), reason);
         await BestEffortAsync(SaveAsync, reason);
         await BestEffortAsync(() => _rollups.ReleaseAsync(S.PendingRollups), reason);
     }
@@ -205,7 +207,7 @@ public sealed partial class SeriesGrain(
             S.Apply(change, _hasParent, _options.DedupeCapacity);
         }
 
-        ParentSaw(await _rollups.FlushAsync(S.PendingRollups, force: false, _analysis.UsualPerMinuteForParent(S.OpenBucket())));
+        ParentSaw(await _rollups.FlushAsync(S.PendingRollups, force: false, _usualPerMinuteForParent));
         await PreviewAsync(anyGrowth: false);
     }
 
@@ -231,7 +233,7 @@ public sealed partial class SeriesGrain(
         _analysis.Follow(catalog.Find(_series.ServiceId));
         await CloseBucketsUntilAsync(time.GetUtcNow());
         // What the outbox holds, including what a failed call left, is delivered within a tick.
-        ParentSaw(await _rollups.FlushAsync(S.PendingRollups, force: true, _analysis.UsualPerMinuteForParent(S.OpenBucket())));
+        ParentSaw(await _rollups.FlushAsync(S.PendingRollups, force: true, _usualPerMinuteForParent));
         await PreviewAsync(anyGrowth: true);
         if (_live.Level != DisruptionLevel.Normal)
         {
