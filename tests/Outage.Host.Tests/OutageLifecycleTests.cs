@@ -61,13 +61,14 @@ public class OutageLifecycleTests(OutageHostFactory host)
         Assert.Equal(DisruptionLevel.Normal, (await StatusAsync("gmail", "GB")).Level);
 
         // The worldwide series sees the country's reports as roll-ups, which travel on the country's timer at the latest
-        // (a second), so it may be listed a moment after the country.
+        // (a second), so it may be listed a moment after the country. (Two CI runs, under the load of the other test
+        // projects, listed the world late: one not within 5 s. Not reproduced locally; the message says what the world saw.)
         ListDisruptionsResponse disruptions = new();
         Assert.True(await Reports.Eventually(async () =>
         {
             disruptions = await host.Query().ListDisruptionsAsync(new ListDisruptionsRequest { Owner = "meta" });
             return disruptions.Disruptions.Any(d => d.ServiceId == "facebook" && d.Region == "");
-        }, 5), $"no worldwide facebook disruption listed: {disruptions}");
+        }, 15), $"no worldwide facebook disruption listed: {disruptions}; the world's status: {await StatusAsync("facebook", "")}");
         Assert.Contains(disruptions.Disruptions, d => d.ServiceId == "facebook" && d.Region == "GB");
         Assert.True(disruptions.Disruptions.Select(d => (int)d.Level).SequenceEqual(disruptions.Disruptions.Select(d => (int)d.Level).OrderDescending()));
 
