@@ -114,6 +114,13 @@ for m in measurements:
         md.append(f"- Per active series ({m['mode']}): {n(m['bytes_per_series_10k'])} B from 200 to 10,000 series, {n(m['bytes_per_series_100k'])} B from "
                   f"10,000 to 100,000 (goal <= 4,096 B: {verdict(m['bytes_per_series_100k'] <= 4096)}); per new device (report id and device "
                   f"remembered): {n(m['bytes_per_new_device'], 1)} B.")
+        if m.get("live_heap_bytes_quiet") is not None:
+            idle, quiet, active = m["live_heap_bytes_idle"], m["live_heap_bytes_quiet"], m["live_heap_bytes_100k_series"]
+            kept = "its snapshot stays in the in-memory grain storage" if m["mode"] == "embedded" else "its snapshot is in Redis"
+            md.append(f"- After the 100,000 series went quiet ({m['mode']}; {n(m['activations_quiet'])} activations left): live heap {n(quiet / 2**20)} MiB against "
+                      f"{n(active / 2**20)} MiB while they were active and {n(idle / 2**20)} MiB for the idle host; {n(m['bytes_per_quiet_series'])} B per quiet series ({kept}). "
+                      f"First report to a quiet series (activation restored from its snapshot): p50 {n(m['reactivation_p50_ms'], 2)} ms, p99 {n(m['reactivation_p99_ms'], 2)} ms; "
+                      f"to an active one p50 {n(m['active_p50_ms'], 2)} ms, p99 {n(m['active_p99_ms'], 2)} ms.")
     if m.get("rss_last_third_max_bytes") is not None:
         first, last = m["rss_first_third_max_bytes"], m["rss_last_third_max_bytes"]
         md.append(f"- Host RSS through the flood of new devices: at most {n(first / 2**20)} MiB in the first third of the run, {n(last / 2**20)} MiB in the "

@@ -39,6 +39,10 @@ public sealed partial class SeriesGrain(
     private StatusPublication _publication = null!;
     private SeriesStatusView _live = null!;
     private Func<double> _usualPerMinuteForParent = null!; // stamped on roll-ups when they are delivered
+    private SnapshotSchedule _snapshots = null!;
+    private IGrainTimer _timer = null!;
+    private TimeSpan _tick;
+    private bool _asleep; // the timer is stopped until the next call: nothing for a tick to do
 
     private SeriesState S => _store.State;
 
@@ -64,6 +68,7 @@ public sealed partial class SeriesGrain(
         var now = time.GetUtcNow();
         S.StartClock(now, _options.BucketWidth);
         _live = SeriesStatusView.Quiet(_series, now);
+        _snapshots = new SnapshotSchedule(this.GetGrainId().GetUniformHashCode(), _options.BucketWidth);
         _publication = new StatusPublication(_feed, metrics, _analysis.Level, S.Incident?.Id ?? "");
         metrics.SeriesActivated(_analysis.Level, S.Incident is not null);
         foreach (var change in unsaved)
@@ -78,13 +83,14 @@ public sealed partial class SeriesGrain(
             LogReplayed(logger, Key, unsaved.Count);
         }
 
-        var tick = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(1).Ticks, _options.BucketWidth.Ticks / 10));
-        this.RegisterGrainTimer(_ => TickAsync(), new GrainTimerCreationOptions(tick, tick) { Interleave = false });
+        _tick = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(1).Ticks, _options.BucketWidth.Ticks / 10));
+        _timer = this.RegisterGrainTimer(_ => TickAsync(), new GrainTimerCreationOptions(_tick, _tick) { Interleave = false });
     }
 
     /// <inheritdoc />
     public async Task<Immutable<IngestOutcome[]>> IngestAsync(IngestItem[] items)
     {
+        Wake();
         await CloseBucketsUntilAsync(time.GetUtcNow());
         var (outcomes, change) = S.Decide(items);
         await CommitAsync(change);
@@ -94,6 +100,7 @@ public sealed partial class SeriesGrain(
     /// <inheritdoc />
     public async Task<ParentReading> AddRollupsAsync(string child, RollupDelta[] deltas)
     {
+        Wake();
         var now = time.GetUtcNow();
         await CloseBucketsUntilAsync(now);
         if (deltas.Length > 0)
@@ -231,7 +238,13 @@ public sealed partial class SeriesGrain(
     private async Task TickAsync()
     {
         _analysis.Follow(catalog.Find(_series.ServiceId));
-        await CloseBucketsUntilAsync(time.GetUtcNow());
+        var now = time.GetUtcNow();
+        await CloseBucketsUntilAsync(now);
+        if (_snapshots.IsDueAt(now, S.OpenStart))
+        {
+            await SaveAsync();
+        }
+
         // What the outbox holds, including what a failed call left, is delivered within a tick.
         ParentSaw(await _rollups.FlushAsync(S.PendingRollups, force: true, _usualPerMinuteForParent));
         await PreviewAsync(anyGrowth: true);
@@ -240,9 +253,34 @@ public sealed partial class SeriesGrain(
             // A disrupted series must stay active to see its own recovery even if nobody reports any more.
             DelayDeactivation(TimeSpan.FromMinutes(5));
         }
+        else if (IsIdle())
+        {
+            // Nothing for a tick to do until the next call: with 100,000 quiet series on a silo, a tick each per second
+            // starved the silo's threads (Redis calls timed out). The buckets it misses are closed by that call (FillGap).
+            _asleep = true;
+            _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
     }
 
-    /// <summary>Steps the detector on every bucket that ended by <paramref name="now"/>, then snapshots the state.</summary>
+    /// <summary>
+    /// True when a tick has nothing to do: an empty open bucket, no roll-up owed, no snapshot due, no incident open or
+    /// recovering, and the feed has the normal level.
+    /// </summary>
+    private bool IsIdle() =>
+        S.OpenReports == 0 && S.PendingRollups.Count == 0 && !_snapshots.IsDue && S.Incident is null
+        && _live.Level == DisruptionLevel.Normal && _publication.Level == DisruptionLevel.Normal;
+
+    /// <summary>Restarts the timer if it was stopped: this call may leave work for it (reports, roll-ups, a snapshot).</summary>
+    private void Wake()
+    {
+        if (_asleep)
+        {
+            _asleep = false;
+            _timer.Change(_tick, _tick);
+        }
+    }
+
+    /// <summary>Steps the detector on every bucket that ended by <paramref name="now"/>; the snapshot follows at this series' offset (<see cref="SnapshotSchedule"/>).</summary>
     private async Task CloseBucketsUntilAsync(DateTimeOffset now)
     {
         if (!S.IsBucketDue(now, _options.BucketWidth))
@@ -250,12 +288,13 @@ public sealed partial class SeriesGrain(
             return;
         }
 
+        Wake(); // a read may close buckets: their snapshot is written on a tick
         while (S.IsBucketDue(now, _options.BucketWidth))
         {
             // The bucket's own state moves on before any call to another grain, so a failed call (a silo
             // going away) cannot leave the detector and the open bucket out of step.
             var (assessment, incident) = _analysis.Close(S.OpenBucket());
-            S.CloseBucket(assessment, now, _options.BucketWidth);
+            S.CloseBucket(assessment, now, _options.BucketWidth, _options.TimelineRetention, _analysis.Expected);
             if (incident is not null)
             {
                 var view = IncidentView.From(incident);
@@ -279,13 +318,14 @@ public sealed partial class SeriesGrain(
         }
 
         S.Prune(now, _options.TimelineRetention, _options.HistoryRetentionDays, _options.ReportIdRetention, _options.DeviceDedupeWindow);
-        await SaveAsync();
+        _snapshots.BucketClosed();
     }
 
-    private Task SaveAsync()
+    private async Task SaveAsync()
     {
         S.Detector = _analysis.Save();
-        return _store.SaveAsync();
+        await _store.SaveAsync();
+        _snapshots.Saved();
     }
 
     private Task PublishAsync(SeriesAssessment assessment)

@@ -191,14 +191,29 @@ public sealed class SeriesState
     /// Closes the open bucket with the detector's assessment of it (kept on the timeline) and opens the next; after a
     /// long idle spell it jumps to the bucket holding <paramref name="now"/> (the detector fills the gap with empty buckets).
     /// </summary>
-    public void CloseBucket(SeriesAssessment assessment, DateTimeOffset now, TimeSpan width)
+    public void CloseBucket(SeriesAssessment assessment, DateTimeOffset now, TimeSpan width, TimeSpan timelineRetention, Func<DateTimeOffset, double> expectedAt)
     {
         Timeline.Add(new TimelinePoint(OpenStart, OpenReports, (float)assessment.ExpectedInBucket, assessment.Level));
         DailyHistory.Record(History, OpenStart, width, OpenReports, assessment.Level);
         OpenReports = 0;
         OpenCategories = new Dictionary<string, int>(StringComparer.Ordinal);
         var next = OpenStart + width;
-        OpenStart = next + width <= now ? BucketClock.Floor(now, width) : next;
+        if (next + width > now)
+        {
+            OpenStart = next;
+            return;
+        }
+
+        // Buckets that ended while the series was not called (a quiet series' timer sleeps): empty on the timeline, as
+        // they would have been closed one by one (the detector fills them itself); only those the timeline keeps.
+        var current = BucketClock.Floor(now, width);
+        var retained = BucketClock.Floor(now - timelineRetention, width);
+        for (var start = next > retained ? next : retained; start < current; start += width)
+        {
+            Timeline.Add(new TimelinePoint(start, 0, (float)expectedAt(start), assessment.Level));
+        }
+
+        OpenStart = current;
     }
 
     /// <summary>

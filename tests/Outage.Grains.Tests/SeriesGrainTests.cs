@@ -44,6 +44,20 @@ public class SeriesGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task ATimelineShowsEveryBucketOfAQuietSpellAsAnEmptyBucket()
+    {
+        var series = Series("steam/CL");
+        await series.IngestAsync(Items(4));
+        ClusterFixture.Clock.Advance(TimeSpan.FromMinutes(10)); // nobody calls; its timer may sleep
+        await series.IngestAsync(Items(2));
+
+        var points = await series.GetTimelineAsync(TimeSpan.FromHours(1));
+        Assert.Equal(6, points.Sum(p => p.Reports));
+        Assert.Equal(11, points.Length); // the first bucket, nine empty ones, the open one
+        Assert.All(points.Zip(points.Skip(1)), pair => Assert.Equal(TimeSpan.FromMinutes(1), pair.Second.Start - pair.First.Start));
+    }
+
+    [Fact]
     public async Task DedupeAndIdempotencySurviveDeactivation()
     {
         var items = Items(20);

@@ -38,4 +38,42 @@ public class AggregatorTests : IClassFixture<AggregatorHostFactory>
         var timeline = await _host.Query().GetTimelineAsync(new GetTimelineRequest { ServiceId = "verizon", Region = "US-NY" });
         Assert.Equal(7_000, timeline.Buckets.Sum(b => b.Reports));
     }
+
+    [Fact]
+    public async Task AQuietSeriesQueueIsForgottenAfterTwoSweepsAndItsNextReportIsStillCounted()
+    {
+        using var host = new OutageHostFactory();
+        var aggregator = host.Services.GetRequiredService<ReportAggregator>();
+        var hasher = host.Services.GetRequiredService<ReportHasher>();
+        var series = new SeriesKey("verizon", "US-TX");
+        Task<IngestOutcome> Submit(int i)
+        {
+            var (report, device) = hasher.Keys($"quiet-d{i}", $"quiet-r{i}");
+            return aggregator.SubmitAsync(series, new IngestItem(report, device, "calls"));
+        }
+
+        Assert.Equal(IngestOutcome.Accepted, await Submit(0));
+        await aggregator.WhenDrainedAsync(); // the drain loop has let go of the queue (it outlives the answer by a moment)
+        var before = aggregator.QueuedSeries;
+        Assert.True(before >= 1);
+        Assert.Equal(0, aggregator.SweepIdle()); // used since the last sweep: kept
+        Assert.Equal(before, aggregator.SweepIdle()); // no report since: forgotten
+        Assert.Equal(0, aggregator.QueuedSeries);
+
+        // Reports racing a sweep: each lands in the queue the sweep kept or in a new one, none is lost.
+        var submits = Enumerable.Range(1, 2_000).AsParallel().Select(i =>
+        {
+            if (i % 100 == 0)
+            {
+                aggregator.SweepIdle();
+                aggregator.SweepIdle();
+            }
+
+            return Submit(i);
+        }).ToList();
+        var outcomes = await Task.WhenAll(submits);
+        Assert.All(outcomes, o => Assert.Equal(IngestOutcome.Accepted, o));
+        var timeline = await host.Query().GetTimelineAsync(new GetTimelineRequest { ServiceId = "verizon", Region = "US-TX" });
+        Assert.Equal(2_001, timeline.Buckets.Sum(b => b.Reports));
+    }
 }

@@ -33,6 +33,8 @@ internal static class HostingExtensions
         {
             silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (orleans.ClusterId, orleans.ServiceId));
             silo.AddOutageGrains();
+            // A quiet series is collected after Orleans' CollectionAge (it saves its snapshot first): memory follows the active series.
+            silo.Services.Configure<GrainCollectionOptions>(orleansSection.GetSection("GrainCollection"));
             if (configuration.TracingEnabled())
             {
                 silo.AddActivityPropagation();

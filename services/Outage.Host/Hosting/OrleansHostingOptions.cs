@@ -1,8 +1,8 @@
 namespace Outage.Host.Hosting;
 
 /// <summary>
-/// The cluster identity and endpoints, bound from <c>Orleans</c>. Its subsections <c>Gateway</c>, <c>Messaging</c> and
-/// <c>Membership</c> bind Orleans' own option classes directly.
+/// The cluster identity and endpoints, bound from <c>Orleans</c>. Its subsections <c>Gateway</c>, <c>Messaging</c>,
+/// <c>Membership</c> and <c>GrainCollection</c> bind Orleans' own option classes directly.
 /// </summary>
 public sealed class OrleansHostingOptions
 {

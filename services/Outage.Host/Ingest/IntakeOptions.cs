@@ -13,6 +13,12 @@ public sealed class IntakeOptions
     public int MaxReportsPerGrainCall { get; set; } = 2000;
 
     /// <summary>
+    /// How often the aggregator forgets the queues of series that had no report since the sweep before (so a series is
+    /// forgotten after one to two periods of quiet; its next report builds a new queue). Zero turns the sweep off.
+    /// </summary>
+    public TimeSpan IdleQueueSweep { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
     /// Intake calls that run at once per process, the rest waiting their turn without using the CPU (default 4 per
     /// core embedded, where ingest is CPU-bound, and 64 per core with Redis, where a call mostly waits for its journal).
     /// </summary>

@@ -12,7 +12,8 @@ namespace Outage.Host.Ingest;
 /// flight from this process, and the reports that arrive meanwhile form the next batch. A quiet series
 /// is answered after one grain call; a hot one is handed batches as large as its load (up to
 /// <see cref="IntakeOptions.MaxReportsPerGrainCall"/>), so the call rate per grain stays a few per second per process
-/// whatever the report rate. Every caller gets its own report's outcome once the grain has decided.
+/// whatever the report rate. Every caller gets its own report's outcome once the grain has decided. A series' queue is
+/// forgotten after one to two <see cref="IntakeOptions.IdleQueueSweep"/> periods without a report.
 /// </summary>
 /// <remarks>
 /// A plain in-process service rather than a [StatelessWorker] grain: it has no activation that could
@@ -23,35 +24,91 @@ public sealed partial class ReportAggregator(IGrainFactory grains, IOptions<Inta
     : IHostedService
 {
     private readonly int _maxBatch = options.Value.MaxReportsPerGrainCall;
+    private readonly TimeSpan _sweepPeriod = options.Value.IdleQueueSweep;
     private readonly ConcurrentDictionary<SeriesKey, Pending> _pending = new();
+    private Timer? _sweeper;
 
     /// <summary>Queues a validated report for its series and completes with the grain's outcome.</summary>
     public Task<IngestOutcome> SubmitAsync(SeriesKey seriesKey, IngestItem item)
     {
-        var pending = _pending.GetOrAdd(seriesKey, static _ => new Pending());
         var waiter = new TaskCompletionSource<IngestOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (pending)
+        while (true)
         {
-            pending.Items.Add(item);
-            pending.Waiters.Add(waiter);
-            pending.Origins.Add(Activity.Current?.Context ?? default);
-            if (!pending.Draining)
+            var pending = _pending.GetOrAdd(seriesKey, static _ => new Pending());
+            lock (pending)
             {
-                pending.Draining = true;
-                pending.Drain = Task.Run(() => DrainAsync(seriesKey, pending));
+                if (pending.Retired)
+                {
+                    continue; // swept away since it was looked up: its successor takes the report
+                }
+
+                pending.Items.Add(item);
+                pending.Waiters.Add(waiter);
+                pending.Origins.Add(Activity.Current?.Context ?? default);
+                pending.Used = true;
+                if (!pending.Draining)
+                {
+                    pending.Draining = true;
+                    pending.Drain = Task.Run(() => DrainAsync(seriesKey, pending));
+                }
+            }
+
+            return waiter.Task;
+        }
+    }
+
+    /// <summary>
+    /// Forgets the queues of series that had no report since the previous sweep, so that this process's memory follows
+    /// the series that are active, not every series it ever saw (a quiet series' grain is collected the same way).
+    /// </summary>
+    /// <returns>The queues forgotten.</returns>
+    public int SweepIdle()
+    {
+        var forgotten = 0;
+        foreach (var (seriesKey, pending) in _pending)
+        {
+            lock (pending)
+            {
+                if (pending.Used || pending.Draining)
+                {
+                    pending.Used = false;
+                    continue;
+                }
+
+                pending.Retired = true;
+                _pending.TryRemove(new KeyValuePair<SeriesKey, Pending>(seriesKey, pending));
+                forgotten++;
             }
         }
 
-        return waiter.Task;
+        return forgotten;
+    }
+
+    /// <summary>Series whose queue this process holds (active since the last sweep or the one before).</summary>
+    public int QueuedSeries => _pending.Count;
+
+    /// <inheritdoc />
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (_sweepPeriod > TimeSpan.Zero)
+        {
+            _sweeper = new Timer(_ => SweepIdle(), null, _sweepPeriod, _sweepPeriod);
+        }
+
+        return Task.CompletedTask;
     }
 
     /// <inheritdoc />
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_sweeper is not null)
+        {
+            await _sweeper.DisposeAsync();
+        }
 
-    /// <inheritdoc />
-    public Task StopAsync(CancellationToken cancellationToken) =>
         // Nothing accepted is lost: every queued report is handed over before the process leaves.
-        WhenDrainedAsync();
+        await WhenDrainedAsync();
+    }
 
     /// <summary>Completes when every report queued so far has been handed to its grain and answered.</summary>
     public Task WhenDrainedAsync()
@@ -149,6 +206,12 @@ public sealed partial class ReportAggregator(IGrainFactory grains, IOptions<Inta
 
         /// <summary>The series grain, once resolved (only the drain loop, one at a time, touches it).</summary>
         public ISeriesGrain? Grain { get; set; }
+
+        /// <summary>True once a report was queued since the last sweep.</summary>
+        public bool Used { get; set; }
+
+        /// <summary>True once swept: no longer in the map, takes no more reports.</summary>
+        public bool Retired { get; set; }
 
         /// <summary>True while a drain loop owns this queue.</summary>
         public bool Draining { get; set; }
