@@ -101,8 +101,6 @@ while (activations > 1_000 && quietClock.Elapsed < TimeSpan.FromMinutes(8))
 {
     // A disrupted series stays active for a while to see its own recovery.
     var disrupted = (await query.ListDisruptionsAsync(new ListDisruptionsRequest())).Disruptions.Count;
-    var byType = string.Join(", ", (await management.GetSimpleGrainStatistics()).GroupBy(g => g.GrainType).Select(g => $"{g.Key} {g.Sum(x => x.ActivationCount)}"));
-    Console.Error.WriteLine(byType);
     Console.Error.Write($"\r  waiting for the quiet series to be collected: {activations:N0} activations, {disrupted:N0} series disrupted, {quietClock.Elapsed.TotalSeconds:0} s   ");
     await Task.Delay(TimeSpan.FromSeconds(5));
     activations = await management.GetTotalActivationCount();

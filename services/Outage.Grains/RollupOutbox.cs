@@ -13,7 +13,7 @@ namespace Outage.Grains;
 /// <para>With the durable acknowledgement the outbox is journaled with each change, and a series that queues roll-ups
 /// holds a reminder before its first acknowledged batch: if its silo dies with roll-ups still queued, the reminder brings
 /// the series back within about a minute to deliver them, even if nobody reports on it again. One reminder write per
-/// activation, not per batch; dropped when the series owes nothing.</para>
+/// busy spell, not per batch: held from the first batch until the series goes idle (or leaves) owing nothing.</para>
 /// </remarks>
 /// <param name="parent">The parent series, or null for a worldwide series (nothing to deliver).</param>
 /// <param name="child">This series' key, as the parent counts its sequences.</param>
@@ -85,7 +85,11 @@ internal sealed class RollupOutbox(ISeriesGrain? parent, string child, bool hold
         }
     }
 
-    /// <summary>On deactivation: drops the reminder when the series owes nothing (no reason to be woken up).</summary>
+    /// <summary>
+    /// On deactivation, or when the series goes idle: drops the reminder when the series owes nothing (no reason to be
+    /// woken up; held, it would call the series every minute, and a series called every minute is never collected). The
+    /// next change that may queue roll-ups holds it again first.
+    /// </summary>
     public async Task ReleaseAsync(List<RollupDelta> outbox)
     {
         if (_reminderHeld && outbox.Count == 0)

@@ -257,6 +257,8 @@ public sealed partial class SeriesGrain(
         {
             // Nothing for a tick to do until the next call: with 100,000 quiet series on a silo, a tick each per second
             // starved the silo's threads (Redis calls timed out). The buckets it misses are closed by that call (FillGap).
+            // Nothing is owed either, so the roll-up reminder goes too: it would keep the series from being collected.
+            await _rollups.ReleaseAsync(S.PendingRollups);
             _asleep = true;
             _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         }
