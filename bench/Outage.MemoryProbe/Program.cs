@@ -147,7 +147,7 @@ Console.WriteLine($"live heap: {Figure(idle)} B idle, {Figure(h0)} with 200 seri
 Console.WriteLine($"memory per active series, 200 -> 10,000:     {Figure((h1 - h0) / 9_800.0)} B");
 Console.WriteLine($"memory per active series, 10,000 -> 100,000: {Figure((h2 - h1) / 90_000.0)} B");
 Console.WriteLine($"memory per new device (report id + device):  {(h4 - h3) / 600_000.0:0.0} B");
-Console.WriteLine($"after the 100,000 series went quiet ({activations:N0} activations left): live heap {Figure(h5)} B, {Figure(h5 - idle)} above the idle host, {Figure((h5 - h0) / 100_000.0)} B per quiet series (embedded: its snapshot stays in the in-memory grain storage)");
+Console.WriteLine($"after the 100,000 series went quiet ({activations:N0} activations left): live heap {Figure(h5)} B, {Figure(h5 - idle)} above the idle host, {Figure((h5 - h0) / 100_000.0)} B per quiet series ({(redis is null ? "embedded: its snapshot stays in the in-memory grain storage" : "its snapshot is in Redis")})");
 Console.WriteLine($"calls retried after UNAVAILABLE: {retries:N0}");
 Console.WriteLine($"first report to a quiet series (restored from its snapshot): p50 {Quantile(reactivating, 0.5):0.00} ms, p99 {Quantile(reactivating, 0.99):0.00} ms; the next one (active): p50 {Quantile(active, 0.5):0.00} ms, p99 {Quantile(active, 0.99):0.00} ms");
 if (json is not null)
