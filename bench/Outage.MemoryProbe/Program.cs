@@ -28,6 +28,24 @@ var run = Guid.NewGuid().ToString("N")[..8];
 long next = 0;
 long retries = 0;
 
+// UNAVAILABLE says "retry with the same report ids": the probe does, as a client would (e.g. Redis timing out under load).
+async Task RetriedAsync(Func<Task> call)
+{
+    while (true)
+    {
+        try
+        {
+            await call();
+            return;
+        }
+        catch (Grpc.Core.RpcException e) when (e.StatusCode == Grpc.Core.StatusCode.Unavailable)
+        {
+            Interlocked.Increment(ref retries);
+            await Task.Delay(TimeSpan.FromMilliseconds(200));
+        }
+    }
+}
+
 async Task SendAsync(string what, int series, long reports)
 {
     var keys = LoadShape.SeriesKeys(series);
@@ -43,20 +61,7 @@ async Task SendAsync(string what, int series, long reports)
             request.Reports.Add(LoadShape.NewReport(run, n, keys[n % keys.Length]));
         }
 
-        // UNAVAILABLE says "retry with the same report ids", as a client would (e.g. Redis timing out under the load).
-        while (true)
-        {
-            try
-            {
-                await intake.SubmitReportsAsync(request, cancellationToken: ct);
-                break;
-            }
-            catch (Grpc.Core.RpcException e) when (e.StatusCode == Grpc.Core.StatusCode.Unavailable)
-            {
-                Interlocked.Increment(ref retries);
-                await Task.Delay(TimeSpan.FromSeconds(1), ct);
-            }
-        }
+        await RetriedAsync(() => intake.SubmitReportsAsync(request, cancellationToken: ct).ResponseAsync);
 
         if (Interlocked.Add(ref sent, 500) % 50_000 == 0)
         {
@@ -120,18 +125,7 @@ async Task<double[]> TimeEachAsync()
     {
         var started = Stopwatch.GetTimestamp();
         var report = LoadShape.NewReport(run, Interlocked.Increment(ref next), key);
-        while (true)
-        {
-            try
-            {
-                await intake.SubmitReportAsync(new SubmitReportRequest { Report = report });
-                break;
-            }
-            catch (Grpc.Core.RpcException e) when (e.StatusCode == Grpc.Core.StatusCode.Unavailable)
-            {
-                Interlocked.Increment(ref retries); // counted in the time: what the caller waited
-            }
-        }
+        await RetriedAsync(() => intake.SubmitReportAsync(new SubmitReportRequest { Report = report }).ResponseAsync); // a retry counts in the time: the caller waited
 
         times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
