@@ -102,7 +102,9 @@ for m in measurements:
                       f"p50 {n(status_reference['getstatus_p50_ms'], 2)} ms, p99 {n(status_reference['getstatus_p99_ms'], 2)} ms over "
                       f"{n(status_reference['getstatus_calls'])} calls: the floor of this machine, load generator included.")
     if m.get("detection_p99_ms") is not None:
-        md.append(f"- Detection, {m['name']} ({m['detected']} of {m['surges']} surges of {n(m['surge_reports_per_s'])} reports/s, "
+        sent = f", sent open loop at {n(m['surge_rate_sent_min'])} reports/s or more" if m.get("surge_rate_sent_min") is not None else ""
+        failed = f", {n(m['failed_calls'])} surge calls failed" if m.get("failed_calls") else ""
+        md.append(f"- Detection, {m['name']} ({m['detected']} of {m['surges']} surges of {n(m['surge_reports_per_s'])} reports/s{sent}{failed}, "
                   f"5-second buckets): p50 {n(m['detection_p50_ms'])} ms, p99 {n(m['detection_p99_ms'])} ms, max {n(m['detection_max_ms'])} ms "
                   f"(bounds Watch propagation; goal p99 <= 1 s: {verdict(m['detection_p99_ms'] <= 1000)}).")
     if m.get("webhook_p99_ms") is not None:

@@ -118,6 +118,7 @@ admin_key=$(grep -o 'outage_admin_[A-Za-z0-9_-]\{43\}' "$work/detect.log" | head
 $loadgen detect --server "http://127.0.0.1:$grpc" --surges "$surges" --surge-rate 2000 --name "surge -> Watch sees DISRUPTED" \
   --notify-key "$admin_key" --json "$results"
 # The same under load: batches of 100 from 8 connections, closed loop, on 1,000 other series, for as long as the surges take.
+# The surges themselves are sent open loop at their rate (many phones), so the flood cannot slow the surge it is timing.
 $loadgen ingest --server "http://127.0.0.1:$grpc" --shape batch --batch 100 --connections 8 --concurrency 8 --series 1000 \
   --seconds 600 --name background > "$work/background.log" 2>&1 &
 background=$!; pids+=("$background")

@@ -57,6 +57,9 @@ internal static class DetectionRun
         var latencies = new List<double>();
         var random = new Random();
         const int BatchSize = 20;
+        const int MaxInFlight = 256;
+        var surgeRates = new List<double>();
+        var failures = new ConcurrentDictionary<StatusCode, int>();
         var pause = TimeSpan.FromSeconds((double)BatchSize / surgeRate);
         long n = 0;
         for (var i = 0; i < surges; i++)
@@ -79,18 +82,34 @@ internal static class DetectionRun
             }
 
             var started = clock.Elapsed;
+            // Open loop, as a surge is: many phones, each sending when its user gives up, none waiting for another's
+            // answer. One client awaiting each call before the next (the closed loop this replaced) sent only what the
+            // server let through: behind a flood that was about 200 reports/s, not the surge rate, and the cold-start rule
+            // (300 reports in a minute's window) then took 1.5 s of the latency to fill.
+            var inFlight = new List<Task>();
+            var sent = 0;
             while (!waiter.Task.IsCompleted && clock.Elapsed - started < TimeSpan.FromSeconds(60))
             {
-                var request = new SubmitReportsRequest();
-                for (var r = 0; r < BatchSize; r++)
+                var due = (int)Math.Min((clock.Elapsed - started).TotalSeconds * surgeRate / BatchSize + 1, int.MaxValue);
+                inFlight.RemoveAll(t => t.IsCompleted);
+                while (sent < due && inFlight.Count < MaxInFlight)
                 {
-                    request.Reports.Add(LoadShape.NewReport(run, ++n, ("steam", region)));
+                    var request = new SubmitReportsRequest();
+                    for (var r = 0; r < BatchSize; r++)
+                    {
+                        request.Reports.Add(LoadShape.NewReport(run, ++n, ("steam", region)));
+                    }
+
+                    inFlight.Add(Submit(intake, request, failures, stop.Token));
+                    sent++;
                 }
 
-                var sending = intake.SubmitReportsAsync(request, cancellationToken: stop.Token).ResponseAsync;
-                await Task.WhenAny(Task.WhenAll(sending, Task.Delay(pause, CancellationToken.None)), waiter.Task);
+                await Task.WhenAny(Task.Delay(pause, CancellationToken.None), waiter.Task);
             }
 
+            var sentFor = clock.Elapsed - started;
+            surgeRates.Add(sent * BatchSize / Math.Max(sentFor.TotalSeconds, 1e-3));
+            await Task.WhenAll(inFlight); // the next surge starts on its own, not behind this one's stragglers
             if (!waiter.Task.IsCompleted)
             {
                 Console.Error.WriteLine($"{key}: not seen DISRUPTED within 60 s");
@@ -123,7 +142,7 @@ internal static class DetectionRun
         await subscriber;
         var q = Quantiles.Of(latencies);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{name}: {latencies.Count} of {surges} surges seen DISRUPTED by a Watch subscriber; latency p50 {q.P50:0} ms, p99 {q.P99:0} ms, max {(latencies.Count > 0 ? latencies.Max() : 0):0} ms"));
+            $"{name}: {latencies.Count} of {surges} surges seen DISRUPTED by a Watch subscriber; latency p50 {q.P50:0} ms, p99 {q.P99:0} ms, max {(latencies.Count > 0 ? latencies.Max() : 0):0} ms; surge rate sent {(surgeRates.Count > 0 ? surgeRates.Min() : 0):0} to {(surgeRates.Count > 0 ? surgeRates.Max() : 0):0} reports/s (asked {surgeRate}){FailureText(failures)}"));
         var w = Quantiles.Of(webhookLatencies);
         if (receiver is not null)
         {
@@ -137,6 +156,8 @@ internal static class DetectionRun
                 ["name"] = name, ["shape"] = "surge", ["mode"] = "embedded", ["surges"] = surges, ["detected"] = latencies.Count,
                 ["surge_reports_per_s"] = surgeRate, ["detection_p50_ms"] = q.P50, ["detection_p99_ms"] = q.P99,
                 ["detection_max_ms"] = latencies.Count > 0 ? latencies.Max() : null,
+                ["surge_rate_sent_min"] = surgeRates.Count > 0 ? surgeRates.Min() : null,
+                ["failed_calls"] = failures.Values.Sum(),
             };
             if (receiver is not null)
             {
@@ -151,4 +172,24 @@ internal static class DetectionRun
 
         return latencies.Count == surges && (receiver is null || webhookLatencies.Count == surges) ? 0 : 1;
     }
+
+    /// <summary>One surge call; a failure is counted by status code (the surge goes on, as phones would).</summary>
+    private static async Task Submit(ReportIntakeService.ReportIntakeServiceClient intake, SubmitReportsRequest request,
+        ConcurrentDictionary<StatusCode, int> failures, CancellationToken ct)
+    {
+        try
+        {
+            await intake.SubmitReportsAsync(request, cancellationToken: ct);
+        }
+        catch (RpcException e) when (!ct.IsCancellationRequested)
+        {
+            failures.AddOrUpdate(e.StatusCode, 1, (_, count) => count + 1);
+        }
+        catch (RpcException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+
+    private static string FailureText(ConcurrentDictionary<StatusCode, int> failures) =>
+        failures.IsEmpty ? "" : "; failed calls: " + string.Join(", ", failures.Select(f => $"{f.Key} {f.Value}"));
 }
