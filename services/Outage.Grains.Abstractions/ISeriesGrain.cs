@@ -25,8 +25,18 @@ public interface ISeriesGrain : IGrainWithStringKey
     /// child are ignored, so a resend that overlaps what was applied counts once.
     /// </summary>
     /// <returns>The parent's open bucket as it stands after the deltas (a young child reads its own volume against it).</returns>
+    /// <remarks>Kept for silos of the version before <see cref="AddChildRollupsAsync"/>, which call it during a rolling upgrade.</remarks>
     [Alias("AddRollups")]
     Task<ParentReading> AddRollupsAsync(string child, RollupDelta[] deltas);
+
+    /// <summary>
+    /// Adds the roll-ups of several children in one call and one journal append (a silo's children share a call to their
+    /// parent: see <c>RollupForwarder</c>). Idempotent per child, as <see cref="AddRollupsAsync"/>, also when one child
+    /// appears twice in the batch.
+    /// </summary>
+    /// <returns>The parent's open bucket as it stands after the deltas, for every child in the batch.</returns>
+    [Alias("AddChildRollups")]
+    Task<ParentReading> AddChildRollupsAsync([Immutable] ChildRollups[] batch);
 
     /// <summary>The live status, after closing the buckets that have ended (the figures include the open bucket).</summary>
     /// <remarks>The alias is the method's name before version 2.1, kept so silos of both versions understand each other.</remarks>

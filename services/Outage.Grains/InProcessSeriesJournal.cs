@@ -16,7 +16,7 @@ public sealed class InProcessSeriesJournal : ISeriesJournal
         Task.FromResult<IReadOnlyList<SeriesChange>>([]);
 
     /// <inheritdoc />
-    public Task AppendAsync(string series, string activation, SeriesChange change) => Task.CompletedTask;
+    public Task AppendAsync(string series, string activation, IReadOnlyList<SeriesChange> changes) => Task.CompletedTask;
 
     /// <inheritdoc />
     public Task TrimAsync(string series, string activation, long throughSequence) => Task.CompletedTask;

@@ -23,6 +23,8 @@ public static class OutageSiloBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SeriesOptions>, SeriesOptionsValidator>());
         services.AddMetrics();
         services.TryAddSingleton<OutageMetrics>();
+        // Children of this silo share their calls to a parent (group commit): one journal append per call, not per child.
+        services.TryAddSingleton<RollupForwarder>();
         // Official status sources: one HTTP connection pool per silo, shared by every source's grain.
         services.AddOptions<OfficialStatus.OfficialStatusOptions>().BindConfiguration(OfficialStatus.OfficialStatusOptions.Section);
         services.TryAddSingleton<OfficialStatus.StatuspageFetcher>();

@@ -19,7 +19,8 @@ namespace Outage.Grains;
 /// <param name="child">This series' key, as the parent counts its sequences.</param>
 /// <param name="holdReminder">True when the acknowledgement is durable: the reminder is held while roll-ups are owed.</param>
 /// <param name="reminders">Registers and drops the grain's reminder.</param>
-internal sealed class RollupOutbox(ISeriesGrain? parent, string child, bool holdReminder, RollupOutbox.IReminder reminders)
+/// <param name="forwarder">This silo's forwarder, which shares a call to the parent with its other children.</param>
+internal sealed class RollupOutbox(ISeriesGrain? parent, string child, bool holdReminder, RollupOutbox.IReminder reminders, RollupForwarder forwarder)
 {
     /// <summary>The reminder's name.</summary>
     public const string ReminderName = "rollup";
@@ -31,6 +32,7 @@ internal sealed class RollupOutbox(ISeriesGrain? parent, string child, bool hold
     public const int FlushReports = 256;
 
     private bool _reminderHeld;
+    private string? _parentKey;
 
     /// <summary>The grain's reminder, as the outbox needs it.</summary>
     public interface IReminder
@@ -69,7 +71,7 @@ internal sealed class RollupOutbox(ISeriesGrain? parent, string child, bool hold
 
         var deltas = outbox.ToArray();
         deltas[^1] = deltas[^1] with { ChildExpectedPerMinute = expectedPerMinute() };
-        var reading = await parent.AddRollupsAsync(child, deltas);
+        var reading = await forwarder.SendAsync(_parentKey ??= parent.GetPrimaryKeyString(), parent, new ChildRollups(child, deltas));
         // Nothing else runs in the grain meanwhile (no reentrancy): the outbox still starts with these.
         outbox.RemoveRange(0, deltas.Length);
         return reading;

@@ -21,6 +21,7 @@ namespace Outage.Grains;
 public sealed partial class SeriesGrain(
     [PersistentState("series", StorageNames.State)] IPersistentState<SeriesState> state,
     ISeriesJournal journal,
+    RollupForwarder forwarder,
     ServiceCatalog catalog,
     [Microsoft.Extensions.DependencyInjection.FromKeyedServices(OutageClock.Key)] TimeProvider time,
     IOptions<SeriesOptions> options,
@@ -58,7 +59,7 @@ public sealed partial class SeriesGrain(
         var journaling = _options.DurableAcknowledgement && journal.IsDurable;
         var parent = Regions.Parent(_series.Region) is { } region ? GrainFactory.GetSeries(_series with { Region = region }) : null;
         _hasParent = parent is not null;
-        _rollups = new RollupOutbox(parent, Key, holdReminder: journaling, this);
+        _rollups = new RollupOutbox(parent, Key, holdReminder: journaling, this, forwarder);
         _store = new SeriesStore(state, journal, Key, journaling, DeactivateOnIdle);
         var unsaved = await _store.RecoverAsync();
 
@@ -93,24 +94,31 @@ public sealed partial class SeriesGrain(
         Wake();
         await CloseBucketsUntilAsync(time.GetUtcNow());
         var (outcomes, change) = S.Decide(items);
-        await CommitAsync(change);
+        await CommitAsync(change.IsEmpty ? [] : [change]);
         return outcomes.AsImmutable();
     }
 
     /// <inheritdoc />
-    public async Task<ParentReading> AddRollupsAsync(string child, RollupDelta[] deltas)
+    public Task<ParentReading> AddRollupsAsync(string child, RollupDelta[] deltas) => AddChildRollupsAsync([new ChildRollups(child, deltas)]);
+
+    /// <inheritdoc />
+    public async Task<ParentReading> AddChildRollupsAsync(ChildRollups[] batch)
     {
         Wake();
         var now = time.GetUtcNow();
         await CloseBucketsUntilAsync(now);
-        if (deltas.Length > 0)
+        foreach (var (child, deltas) in batch)
         {
-            _analysis.ChildExpects(child, deltas[^1].ChildExpectedPerMinute);
+            if (deltas.Length > 0)
+            {
+                _analysis.ChildExpects(child, deltas[^1].ChildExpectedPerMinute);
+            }
         }
 
-        if (S.DecideRollup(child, deltas) is { } change)
+        var changes = S.DecideRollups(batch);
+        if (changes.Count > 0)
         {
-            await CommitAsync(change); // null: resent after a lost answer, already counted
+            await CommitAsync(changes); // none: resent after a lost answer, already counted
         }
 
         var elapsed = Math.Clamp((now - S.OpenStart) / _options.BucketWidth, 0, 1);
@@ -204,14 +212,17 @@ public sealed partial class SeriesGrain(
         await BestEffortAsync(() => _rollups.ReleaseAsync(S.PendingRollups), reason);
     }
 
-    /// <summary>Journals the change (see <see cref="SeriesStore"/>) and applies it; then the roll-ups it queued and a preview.</summary>
-    private async Task CommitAsync(SeriesChange change)
+    /// <summary>Journals the changes in one append (see <see cref="SeriesStore"/>) and applies them; then the roll-ups they queued and a preview.</summary>
+    private async Task CommitAsync(IReadOnlyList<SeriesChange> changes)
     {
-        if (!change.IsEmpty)
+        if (changes.Count > 0)
         {
             await _rollups.BeforeQueueingAsync();
-            await _store.AppendAsync(change);
-            S.Apply(change, _hasParent, _options.DedupeCapacity);
+            await _store.AppendAsync(changes);
+            foreach (var change in changes)
+            {
+                S.Apply(change, _hasParent, _options.DedupeCapacity);
+            }
         }
 
         ParentSaw(await _rollups.FlushAsync(S.PendingRollups, force: false, _usualPerMinuteForParent));

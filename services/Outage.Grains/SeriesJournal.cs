@@ -23,8 +23,11 @@ public interface ISeriesJournal
     /// <summary>The changes after <paramref name="afterSequence"/>, oldest first.</summary>
     Task<IReadOnlyList<SeriesChange>> ReadAsync(string series, long afterSequence);
 
-    /// <summary>Appends a change; throws <see cref="Orleans.Storage.InconsistentStateException"/> when another activation has claimed the journal since.</summary>
-    Task AppendAsync(string series, string activation, SeriesChange change);
+    /// <summary>
+    /// Appends changes (numbered in order) all or none; throws <see cref="Orleans.Storage.InconsistentStateException"/>
+    /// when another activation has claimed the journal since.
+    /// </summary>
+    Task AppendAsync(string series, string activation, IReadOnlyList<SeriesChange> changes);
 
     /// <summary>Drops the changes up to <paramref name="throughSequence"/>, which a written snapshot now holds.</summary>
     Task TrimAsync(string series, string activation, long throughSequence);

@@ -107,29 +107,48 @@ public sealed class SeriesState
     /// The change that adds a child's roll-ups not applied yet (their sequences above the last one applied
     /// from that child), summed; null when every one was applied already (a resend).
     /// </summary>
-    public SeriesChange? DecideRollup(string child, IReadOnlyList<RollupDelta> deltas)
+    public SeriesChange? DecideRollup(string child, IReadOnlyList<RollupDelta> deltas) =>
+        DecideRollups([new ChildRollups(child, [.. deltas])]).SingleOrDefault();
+
+    /// <summary>
+    /// The changes that add several children's roll-ups (one change per child with anything new, numbered in order, to be
+    /// journaled together and applied in order). A child that appears twice in the batch (a resend queued behind its
+    /// first send) counts each delta once.
+    /// </summary>
+    public List<SeriesChange> DecideRollups(IReadOnlyList<ChildRollups> batch)
     {
-        var applied = ChildSequences.GetValueOrDefault(child);
-        var reports = 0;
-        var last = applied;
-        Dictionary<string, int>? categories = null;
-        foreach (var delta in deltas)
+        var changes = new List<SeriesChange>(batch.Count);
+        Dictionary<string, long>? decided = null; // children decided earlier in this batch: their last sequence
+        foreach (var (child, deltas) in batch)
         {
-            if (delta.Sequence <= applied)
+            var applied = decided?.GetValueOrDefault(child) is > 0 and var earlier ? earlier : ChildSequences.GetValueOrDefault(child);
+            var reports = 0;
+            var last = applied;
+            Dictionary<string, int>? categories = null;
+            foreach (var delta in deltas)
             {
-                continue;
+                if (delta.Sequence <= applied)
+                {
+                    continue;
+                }
+
+                reports += delta.Reports;
+                last = Math.Max(last, delta.Sequence);
+                categories ??= new Dictionary<string, int>(StringComparer.Ordinal);
+                foreach (var (category, n) in delta.Categories)
+                {
+                    categories[category] = categories.GetValueOrDefault(category) + n;
+                }
             }
 
-            reports += delta.Reports;
-            last = Math.Max(last, delta.Sequence);
-            categories ??= new Dictionary<string, int>(StringComparer.Ordinal);
-            foreach (var (category, n) in delta.Categories)
+            if (categories is not null)
             {
-                categories[category] = categories.GetValueOrDefault(category) + n;
+                changes.Add(new SeriesChange(ChangeSequence + changes.Count + 1, OpenStart, [], [], reports, categories, child, last));
+                (decided ??= new(StringComparer.Ordinal))[child] = last;
             }
         }
 
-        return categories is null ? null : new SeriesChange(ChangeSequence + 1, OpenStart, [], [], reports, categories, child, last);
+        return changes;
     }
 
     /// <summary>

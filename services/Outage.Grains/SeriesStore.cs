@@ -41,7 +41,7 @@ internal sealed class SeriesStore(IPersistentState<SeriesState> snapshot, ISerie
         return await journal.ReadAsync(series, State.ChangeSequence);
     }
 
-    /// <summary>Journals <paramref name="change"/> (when journaling) before the caller applies it.</summary>
+    /// <summary>Journals <paramref name="changes"/> (when journaling), all or none, before the caller applies them.</summary>
     /// <remarks>
     /// Any failed append retires the activation, not only a fenced one: an append that timed out (Redis stalled) has an
     /// unknown outcome, since Redis may still run it once it answers again. This activation's memory would then lack a
@@ -49,7 +49,7 @@ internal sealed class SeriesStore(IPersistentState<SeriesState> snapshot, ISerie
     /// the reports twice. The next activation recovers from the journal, which is the truth either way: if the append
     /// landed, its reports are counted and their retry is answered DUPLICATE; if not, the retry is ACCEPTED.
     /// </remarks>
-    public async Task AppendAsync(SeriesChange change)
+    public async Task AppendAsync(IReadOnlyList<SeriesChange> changes)
     {
         if (!journaling)
         {
@@ -58,7 +58,7 @@ internal sealed class SeriesStore(IPersistentState<SeriesState> snapshot, ISerie
 
         try
         {
-            await journal.AppendAsync(series, _activation, change);
+            await journal.AppendAsync(series, _activation, changes);
         }
         catch
         {

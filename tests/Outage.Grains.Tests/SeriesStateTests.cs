@@ -73,6 +73,30 @@ public class SeriesStateTests
     }
 
     [Fact]
+    public void SeveralChildrenInOneCallAreNumberedInOrderAndAChildSentTwiceCountsEachDeltaOnce()
+    {
+        var parent = new SeriesState { OpenStart = Bucket, ChangeSequence = 7 };
+        RollupDelta Delta(long sequence, int reports) => new(sequence, reports, new Dictionary<string, int> { ["login"] = reports });
+        parent.Apply(parent.DecideRollup("x/US-CA", [Delta(1, 5)])!, hasParent: true, dedupeCapacity: 100);
+
+        // CA's resend of 1 (already applied) and 2, NY's first delta, then CA again with 2 and 3 queued behind its resend.
+        var changes = parent.DecideRollups(
+            [new ChildRollups("x/US-CA", [Delta(1, 5), Delta(2, 4)]), new ChildRollups("x/US-NY", [Delta(1, 6)]),
+             new ChildRollups("x/US-CA", [Delta(2, 4), Delta(3, 2)]), new ChildRollups("x/US-TX", [Delta(1, 0)])]);
+        Assert.Equal(5, parent.OpenReports); // deciding changes nothing
+        foreach (var change in changes)
+        {
+            parent.Apply(change, hasParent: true, dedupeCapacity: 100);
+        }
+
+        Assert.Equal([9L, 10L, 11L, 12L], changes.Select(c => c.Sequence));
+        Assert.Equal([("x/US-CA", 4, 2L), ("x/US-NY", 6, 1L), ("x/US-CA", 2, 3L), ("x/US-TX", 0, 1L)], changes.Select(c => (c.Child!, c.Reports, c.ChildSequence)));
+        Assert.Equal(5 + 4 + 6 + 2, parent.OpenReports);
+        Assert.Equal(12, parent.ChangeSequence);
+        Assert.Empty(parent.DecideRollups([new ChildRollups("x/US-CA", [Delta(3, 2)]), new ChildRollups("x/US-NY", [Delta(1, 6)])]));
+    }
+
+    [Fact]
     public void ASnapshotPlusItsJournaledChangesEqualsTheLiveState()
     {
         var serializer = new ServiceCollection().AddSerializer().BuildServiceProvider().GetRequiredService<Serializer<SeriesState>>();

@@ -73,7 +73,7 @@ public sealed class StatusReadTests : IAsyncLifetime
 
         public Task<IReadOnlyList<SeriesChange>> ReadAsync(string series, long afterSequence) => Task.FromResult<IReadOnlyList<SeriesChange>>([]);
 
-        public async Task AppendAsync(string series, string activation, SeriesChange change)
+        public async Task AppendAsync(string series, string activation, IReadOnlyList<SeriesChange> changes)
         {
             var gate = _gate.Task;
             if (series == heldSeries && !gate.IsCompleted)

@@ -38,7 +38,7 @@ public sealed class RedisSeriesJournalTests : IDisposable
         await _journal.ClaimAsync("x/US", "a");
         foreach (var sequence in new long[] { 1, 2, 3, 4, 5 })
         {
-            await _journal.AppendAsync("x/US", "a", Change(sequence, (int)sequence * 10));
+            await _journal.AppendAsync("x/US", "a", [Change(sequence, (int)sequence * 10)]);
         }
 
         var after2 = await _journal.ReadAsync("x/US", 2);
@@ -55,14 +55,26 @@ public sealed class RedisSeriesJournalTests : IDisposable
     public async Task ANewerActivationsClaimFencesTheOlderOne()
     {
         await _journal.ClaimAsync("x/DE", "old");
-        await _journal.AppendAsync("x/DE", "old", Change(1, 1));
+        await _journal.AppendAsync("x/DE", "old", [Change(1, 1)]);
 
         await _journal.ClaimAsync("x/DE", "new");
 
-        await Assert.ThrowsAsync<InconsistentStateException>(() => _journal.AppendAsync("x/DE", "old", Change(2, 2)));
+        await Assert.ThrowsAsync<InconsistentStateException>(() => _journal.AppendAsync("x/DE", "old", [Change(2, 2)]));
         await Assert.ThrowsAsync<InconsistentStateException>(() => _journal.TrimAsync("x/DE", "old", 1));
-        await _journal.AppendAsync("x/DE", "new", Change(2, 3));
+        await _journal.AppendAsync("x/DE", "new", [Change(2, 3)]);
         var changes = await _journal.ReadAsync("x/DE", 0);
         Assert.Equal([(1L, 1), (2L, 3)], changes.Select(c => (c.Sequence, c.Reports)));
+    }
+
+    [Fact]
+    public async Task SeveralChangesAppendedInOneCallLandTogetherOrNotAtAll()
+    {
+        await _journal.ClaimAsync("x/FR", "a");
+        await _journal.AppendAsync("x/FR", "a", [Change(1, 1), Change(2, 2), Change(3, 3)]);
+        Assert.Equal([(1L, 1), (2L, 2), (3L, 3)], (await _journal.ReadAsync("x/FR", 0)).Select(c => (c.Sequence, c.Reports)));
+
+        await _journal.ClaimAsync("x/FR", "b");
+        await Assert.ThrowsAsync<InconsistentStateException>(() => _journal.AppendAsync("x/FR", "a", [Change(4, 4), Change(5, 5)]));
+        Assert.Equal([1L, 2L, 3L], (await _journal.ReadAsync("x/FR", 0)).Select(c => c.Sequence));
     }
 }

@@ -20,7 +20,7 @@ public sealed class RedisSeriesJournal(IConnectionMultiplexer redis, Serializer<
 {
     private const string AppendScript = """
         if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
-        redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
+        for i = 2, #ARGV, 2 do redis.call('ZADD', KEYS[1], ARGV[i], ARGV[i + 1]) end
         return 1
         """;
 
@@ -45,10 +45,18 @@ public sealed class RedisSeriesJournal(IConnectionMultiplexer redis, Serializer<
     }
 
     /// <inheritdoc />
-    public async Task AppendAsync(string series, string activation, SeriesChange change)
+    public async Task AppendAsync(string series, string activation, IReadOnlyList<SeriesChange> changes)
     {
-        var appended = (int)await redis.GetDatabase().ScriptEvaluateAsync(AppendScript,
-            [JournalKey(series), OwnerKey(series)], [activation, change.Sequence, serializer.SerializeToArray(change)]);
+        // One script for the lot: a parent takes many children's roll-ups in one call, and they land together or not at all.
+        var arguments = new RedisValue[1 + 2 * changes.Count];
+        arguments[0] = activation;
+        for (var i = 0; i < changes.Count; i++)
+        {
+            arguments[1 + 2 * i] = changes[i].Sequence;
+            arguments[2 + 2 * i] = serializer.SerializeToArray(changes[i]);
+        }
+
+        var appended = (int)await redis.GetDatabase().ScriptEvaluateAsync(AppendScript, [JournalKey(series), OwnerKey(series)], arguments);
         if (appended == 0)
         {
             throw Fenced(series);
