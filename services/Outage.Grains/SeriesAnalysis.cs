@@ -62,11 +62,24 @@ internal sealed class SeriesAnalysis
     }
 
     /// <summary>A young parent starts from what its children report they expect (a new worldwide series born from its countries' roll-ups).</summary>
-    public void ChildExpects(string child, double perMinute)
+    /// <param name="children">Each child that delivered roll-ups, with what it stamped on its newest delta (per minute).</param>
+    public void ChildrenExpect(IEnumerable<(string Child, double PerMinute)> children)
     {
-        if (_detector.IsYoung && perMinute > 0)
+        if (!_detector.IsYoung)
+        {
+            return;
+        }
+
+        var changed = false;
+        foreach (var (child, perMinute) in children.Where(c => c.PerMinute > 0))
         {
             _childExpectations[child] = perMinute;
+            changed = true;
+        }
+
+        if (changed)
+        {
+            // Once per call, not per child: a new country may hear from a thousand subdivisions in one call.
             _detector.AdoptChildrenExpectation(_childExpectations.Values.Sum());
         }
     }

@@ -107,13 +107,7 @@ public sealed partial class SeriesGrain(
         Wake();
         var now = time.GetUtcNow();
         await CloseBucketsUntilAsync(now);
-        foreach (var (child, deltas) in batch)
-        {
-            if (deltas.Length > 0)
-            {
-                _analysis.ChildExpects(child, deltas[^1].ChildExpectedPerMinute);
-            }
-        }
+        _analysis.ChildrenExpect(batch.Where(b => b.Deltas.Length > 0).Select(b => (b.Child, b.Deltas[^1].ChildExpectedPerMinute)));
 
         var changes = S.DecideRollups(batch);
         if (changes.Count > 0)
