@@ -23,10 +23,19 @@ THROUGHPUT_GOAL = {("embedded", "batch100"): 1_000_000, ("redis", "batch100"): 2
 measurements = []
 last_reference = {}
 status_reference = None
+# GetStatus is timed by a process of its own (shape "getstatus") beside a batch flood sent by another; the flood's row,
+# named "... GetStatus ...", gives the load it ran under.
+status_floods = {r["mode"]: r for r in rows if r.get("shape") != "getstatus" and "GetStatus" in r.get("name", "")}
 for r in rows:
-    if r.get("mode") == "reference" and r.get("getstatus_p99_ms") is not None:
-        status_reference = r  # the floor: GetStatus on a server that answers at once, under its own full batch ingest
+    if r.get("shape") == "getstatus":
+        r = {**r, "reports_per_s": status_floods.get(r["mode"], {}).get("reports_per_s")}
+        if r["mode"] == "reference":
+            status_reference = r  # the floor: GetStatus on a server that answers at once, under its own full batch ingest
+        else:
+            measurements.append(r)
         continue
+    if "GetStatus" in r.get("name", ""):
+        continue  # a flood under which GetStatus was timed: shown with the GetStatus line
     if r.get("mode") == "reference":
         last_reference[r["shape"]] = r
         continue
@@ -95,12 +104,12 @@ for m in measurements:
         md.append(f"- {m['name']}: {n(m['product_reports_per_s'])} reports/s against a goal of {n(goal)}: {verdict(m['product_reports_per_s'] >= goal)}.")
 for m in measurements:
     if m.get("getstatus_p99_ms") is not None and m.get("mode") != "reference":
-        md.append(f"- GetStatus under full batch ingest ({n(m['reports_per_s'])} reports/s): p50 {n(m['getstatus_p50_ms'], 2)} ms, "
+        md.append(f"- GetStatus, asked back to back by a process of its own, under full batch ingest ({n(m['reports_per_s'])} reports/s): p50 {n(m['getstatus_p50_ms'], 2)} ms, "
                   f"p99 {n(m['getstatus_p99_ms'], 2)} ms over {n(m['getstatus_calls'])} calls (goal p99 <= 5 ms: {verdict(m['getstatus_p99_ms'] <= 5)}).")
         if status_reference:
             md.append(f"  The reference server (GetStatus answered at once) under its own full batch ingest ({n(status_reference['reports_per_s'])} reports/s): "
                       f"p50 {n(status_reference['getstatus_p50_ms'], 2)} ms, p99 {n(status_reference['getstatus_p99_ms'], 2)} ms over "
-                      f"{n(status_reference['getstatus_calls'])} calls: the floor of this machine, load generator included.")
+                      f"{n(status_reference['getstatus_calls'])} calls: the floor of this machine.")
     if m.get("detection_p99_ms") is not None:
         sent = f", sent open loop at {n(m['surge_rate_sent_min'])} reports/s or more" if m.get("surge_rate_sent_min") is not None else ""
         failed = f", {n(m['failed_calls'])} surge calls failed" if m.get("failed_calls") else ""

@@ -10,7 +10,7 @@ namespace Outage.Bench;
 /// <summary>What one ingest measurement does.</summary>
 internal sealed record IngestSettings(
     string Server, string Shape, int Connections, int Concurrency, int Batch, TimeSpan Duration, double Rate, int Series,
-    long Reports, string Name, string Mode, bool ProbeStatus, string? Json);
+    long Reports, string Name, string Mode, bool ProbeStatus, string? Json, TimeSpan Warmup = default);
 
 /// <summary>
 /// Closed-loop or fixed-rate ingest over several HTTP/2 connections. Every report is new (new report id,
@@ -18,6 +18,12 @@ internal sealed record IngestSettings(
 /// stream shape); at a fixed rate it counts from the call's scheduled start, so a server that falls
 /// behind shows it (no coordinated omission).
 /// </summary>
+/// <remarks>
+/// A warm-up runs in the same process before the measurement, on the same connections: the reports/s of a fresh load
+/// generator climb for several seconds (its own code being compiled to its final tier while it sends), so a warm-up in a
+/// separate process left that climb inside the measured window. Reports answered during the warm-up, and the latency of
+/// calls started during it, are not counted.
+/// </remarks>
 internal static class IngestRun
 {
     public static async Task<int> RunAsync(IngestSettings s, CancellationToken ct)
@@ -28,18 +34,18 @@ internal static class IngestRun
         var loops = s.Connections * s.Concurrency;
         // At a fixed rate each loop starts a call every `interval`; closed loop: as soon as the last one ends.
         var interval = s.Rate > 0 ? TimeSpan.FromSeconds(perCall * loops / s.Rate) : TimeSpan.Zero;
-        long sent = 0, failed = 0, sequence = 0;
+        long sent = 0, measured = 0, failed = 0, sequence = 0;
         var latencies = new List<double>[loops];
         var clock = Stopwatch.StartNew();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        stop.CancelAfter(s.Duration);
+        stop.CancelAfter(s.Warmup + s.Duration);
         var channels = Enumerable.Range(0, s.Connections).Select(_ => GrpcChannel.ForAddress(s.Server, new GrpcChannelOptions
         {
             HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = false },
         })).ToArray();
 
-        var progress = Progress.Start(clock, () => Interlocked.Read(ref sent), () => Interlocked.Read(ref failed), stop.Token);
-        var status = s.ProbeStatus ? StatusProbe.Start(s.Server, keys, stop.Token) : null;
+        var progress = Progress.Start(clock, s.Warmup, () => Interlocked.Read(ref sent), () => Interlocked.Read(ref failed), stop.Token);
+        var status = s.ProbeStatus ? StartAfterWarmup(() => StatusProbe.Start(s.Server, keys, stop.Token)) : null;
 
         var workers = Enumerable.Range(0, loops).Select(w => Task.Run(async () =>
         {
@@ -81,7 +87,17 @@ internal static class IngestRun
                 try
                 {
                     await SendAsync(client, s.Shape, reports);
-                    latencies[w].Add((clock.Elapsed - start).TotalMilliseconds);
+                    var end = clock.Elapsed;
+                    if (start >= s.Warmup)
+                    {
+                        latencies[w].Add((end - start).TotalMilliseconds);
+                    }
+
+                    if (end >= s.Warmup)
+                    {
+                        Interlocked.Add(ref measured, reports.Count); // throughput: the reports answered in the window
+                    }
+
                     Interlocked.Add(ref sent, reports.Count);
                 }
                 catch (RpcException e)
@@ -94,7 +110,8 @@ internal static class IngestRun
             }
         })).ToArray();
         await Task.WhenAll(workers);
-        var elapsed = clock.Elapsed.TotalSeconds;
+        var elapsed = (clock.Elapsed - s.Warmup).TotalSeconds;
+        var counted = Interlocked.Read(ref measured);
         await progress;
         var statusLatencies = status is null ? null : await status;
         foreach (var channel in channels)
@@ -108,12 +125,13 @@ internal static class IngestRun
         {
             ["name"] = s.Name, ["shape"] = s.Shape == "unary" ? "unary" : $"{s.Shape}{s.Batch}", ["mode"] = s.Mode,
             ["connections"] = s.Connections, ["concurrency"] = s.Concurrency, ["rate"] = s.Rate, ["series"] = s.Series,
-            ["reports"] = sent, ["seconds"] = elapsed, ["reports_per_s"] = sent / elapsed,
+            ["warmup_seconds"] = s.Warmup.TotalSeconds,
+            ["reports"] = counted, ["seconds"] = elapsed, ["reports_per_s"] = counted / elapsed,
             ["p50_ms"] = calls.P50, ["p99_ms"] = calls.P99, ["failed_calls"] = failed,
             ["getstatus_p50_ms"] = getStatus?.P50, ["getstatus_p99_ms"] = getStatus?.P99, ["getstatus_calls"] = getStatus?.Count,
         };
         var line = string.Create(CultureInfo.InvariantCulture,
-            $"{s.Name}: {sent:N0} reports in {elapsed:0.0} s = {sent / elapsed:N0} reports/s; call p50 {calls.P50:0.00} ms, p99 {calls.P99:0.00} ms; {failed} failed calls");
+            $"{s.Name}: {counted:N0} reports in {elapsed:0.0} s = {counted / elapsed:N0} reports/s; call p50 {calls.P50:0.00} ms, p99 {calls.P99:0.00} ms; {failed} failed calls");
         if (getStatus is not null)
         {
             line += string.Create(CultureInfo.InvariantCulture, $"; GetStatus p50 {getStatus.P50:0.00} ms, p99 {getStatus.P99:0.00} ms over {getStatus.Count:N0} calls");
@@ -126,6 +144,12 @@ internal static class IngestRun
         }
 
         return failed == 0 ? 0 : 1;
+
+        async Task<List<double>> StartAfterWarmup(Func<Task<List<double>>> probe)
+        {
+            await Task.Delay(s.Warmup, CancellationToken.None);
+            return await probe();
+        }
     }
 
     private static async Task SendAsync(ReportIntakeService.ReportIntakeServiceClient client, string shape, List<Report> reports)
@@ -190,14 +214,15 @@ internal static class StatusProbe
 /// <summary>The progress line, once a second, on standard error.</summary>
 internal static class Progress
 {
-    public static Task Start(Stopwatch clock, Func<long> sent, Func<long> failed, CancellationToken stop) => Task.Run(async () =>
+    public static Task Start(Stopwatch clock, TimeSpan warmup, Func<long> sent, Func<long> failed, CancellationToken stop) => Task.Run(async () =>
     {
         long last = 0;
         while (!stop.IsCancellationRequested)
         {
             await Task.Delay(1000, CancellationToken.None);
             var now = sent();
-            Console.Error.Write($"\r{clock.Elapsed.TotalSeconds,5:0}s  {now,12:N0} reports  {now - last,10:N0}/s  failed calls {failed()}   ");
+            var phase = clock.Elapsed < warmup ? "warm-up  " : "measuring";
+            Console.Error.Write($"\r{phase} {clock.Elapsed.TotalSeconds,5:0}s  {now,12:N0} reports  {now - last,10:N0}/s  failed calls {failed()}   ");
             last = now;
         }
 
