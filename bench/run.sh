@@ -86,14 +86,14 @@ step "GetStatus latency under full batch ingest (embedded)"
 # status_under_flood PORT MODE: a batch flood from one process and, once it is warm, GetStatus back to back from another
 # (as an app asks: its answers do not wait behind the flood's continuations in the load generator's thread pool).
 status_under_flood() {
-  local port=$1 mode=$2 flood
+  local port=$1 mode=$2 flood_pid
   $loadgen ingest --server "http://127.0.0.1:$port" --shape batch --batch 100 --connections 8 --concurrency 8 --series 1000 \
     --seconds "$secs" --warmup "$warm" --mode "$mode" --name "$mode batch flood under which GetStatus is timed" --json "$results" &
-  flood=$!
+  flood_pid=$!
   sleep "$((warm + 1))"
   $loadgen status --server "http://127.0.0.1:$port" --seconds "$((secs - 2))" --series 1000 --mode "$mode" \
     --name "$mode GetStatus under the batch flood" --json "$results"
-  wait "$flood"
+  wait "$flood_pid"
 }
 status_under_flood "$embedded" embedded
 # The floor: the same probe against the reference server, whose GetStatus answers at once, under its own batch flood.

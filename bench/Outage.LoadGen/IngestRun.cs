@@ -10,7 +10,7 @@ namespace Outage.Bench;
 /// <summary>What one ingest measurement does.</summary>
 internal sealed record IngestSettings(
     string Server, string Shape, int Connections, int Concurrency, int Batch, TimeSpan Duration, double Rate, int Series,
-    long Reports, string Name, string Mode, bool ProbeStatus, string? Json, TimeSpan Warmup = default);
+    long Reports, string Name, string Mode, string? Json, TimeSpan Warmup = default);
 
 /// <summary>
 /// Closed-loop or fixed-rate ingest over several HTTP/2 connections. Every report is new (new report id,
@@ -45,7 +45,6 @@ internal static class IngestRun
         })).ToArray();
 
         var progress = Progress.Start(clock, s.Warmup, () => Interlocked.Read(ref sent), () => Interlocked.Read(ref failed), stop.Token);
-        var status = s.ProbeStatus ? StartAfterWarmup(() => StatusProbe.Start(s.Server, keys, stop.Token)) : null;
 
         var workers = Enumerable.Range(0, loops).Select(w => Task.Run(async () =>
         {
@@ -113,14 +112,12 @@ internal static class IngestRun
         var elapsed = (clock.Elapsed - s.Warmup).TotalSeconds;
         var counted = Interlocked.Read(ref measured);
         await progress;
-        var statusLatencies = status is null ? null : await status;
         foreach (var channel in channels)
         {
             channel.Dispose();
         }
 
         var calls = Quantiles.Of(latencies.SelectMany(l => l));
-        var getStatus = statusLatencies is null ? null : Quantiles.Of(statusLatencies);
         var result = new Dictionary<string, object?>
         {
             ["name"] = s.Name, ["shape"] = s.Shape == "unary" ? "unary" : $"{s.Shape}{s.Batch}", ["mode"] = s.Mode,
@@ -128,15 +125,9 @@ internal static class IngestRun
             ["warmup_seconds"] = s.Warmup.TotalSeconds,
             ["reports"] = counted, ["seconds"] = elapsed, ["reports_per_s"] = counted / elapsed,
             ["p50_ms"] = calls.P50, ["p99_ms"] = calls.P99, ["failed_calls"] = failed,
-            ["getstatus_p50_ms"] = getStatus?.P50, ["getstatus_p99_ms"] = getStatus?.P99, ["getstatus_calls"] = getStatus?.Count,
         };
         var line = string.Create(CultureInfo.InvariantCulture,
             $"{s.Name}: {counted:N0} reports in {elapsed:0.0} s = {counted / elapsed:N0} reports/s; call p50 {calls.P50:0.00} ms, p99 {calls.P99:0.00} ms; {failed} failed calls");
-        if (getStatus is not null)
-        {
-            line += string.Create(CultureInfo.InvariantCulture, $"; GetStatus p50 {getStatus.P50:0.00} ms, p99 {getStatus.P99:0.00} ms over {getStatus.Count:N0} calls");
-        }
-
         Console.WriteLine(line);
         if (s.Json is { } path)
         {
@@ -144,12 +135,6 @@ internal static class IngestRun
         }
 
         return failed == 0 ? 0 : 1;
-
-        async Task<List<double>> StartAfterWarmup(Func<Task<List<double>>> probe)
-        {
-            await Task.Delay(s.Warmup, CancellationToken.None);
-            return await probe();
-        }
     }
 
     private static async Task SendAsync(ReportIntakeService.ReportIntakeServiceClient client, string shape, List<Report> reports)
@@ -182,7 +167,7 @@ internal static class IngestRun
     }
 }
 
-/// <summary>GetStatus back to back on a connection of its own while the ingest runs.</summary>
+/// <summary>GetStatus back to back on a connection of its own until stopped.</summary>
 internal static class StatusProbe
 {
     public static Task<List<double>> Start(string server, (string Service, string Region)[] keys, CancellationToken stop) => Task.Run(async () =>

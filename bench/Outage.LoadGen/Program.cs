@@ -2,8 +2,8 @@ using System.CommandLine;
 using Outage.Bench;
 
 // The load generator of the benchmarks: `ingest` drives ReportIntakeService (unary, batch or client
-// streaming; many connections; closed loop or fixed rate; fixed duration; a progress line every second;
-// optionally GetStatus latency measured under that load), `detect` measures end-to-end detection latency
+// streaming; many connections; closed loop or fixed rate; fixed duration; a progress line every second),
+// `detect` measures end-to-end detection latency
 // (injected surge -> a WatchStatus subscriber sees DISRUPTED), `status` times GetStatus from a process of its own.
 var server = new Option<string>("--server") { DefaultValueFactory = _ => "http://127.0.0.1:5080", Description = "gRPC address.", Recursive = true };
 var json = new Option<string?>("--json") { Description = "Append the result as one JSON line to this file.", Recursive = true };
@@ -20,15 +20,14 @@ var rate = new Option<double>("--rate") { DefaultValueFactory = _ => 0, Descript
 var series = new Option<int>("--series") { DefaultValueFactory = _ => 50, Description = "Distinct (service, region) series the reports spread over." };
 var total = new Option<long>("--reports") { DefaultValueFactory = _ => 0, Description = "Stop after this many reports (0: run for --seconds)." };
 var mode = new Option<string>("--mode") { DefaultValueFactory = _ => "", Description = "Label of the server's mode in the JSON (embedded, redis, reference)." };
-var probeStatus = new Option<bool>("--probe-status") { Description = "Also call GetStatus on one connection of its own, back to back, and report its latency." };
 var ingest = new Command("ingest", "Drive report intake and measure reports/s and call latency.")
 {
-    shape, connections, concurrency, batch, seconds, warmup, rate, series, total, mode, probeStatus,
+    shape, connections, concurrency, batch, seconds, warmup, rate, series, total, mode,
 };
 ingest.SetAction((parse, ct) => IngestRun.RunAsync(new IngestSettings(
     parse.GetValue(server)!, parse.GetValue(shape)!, parse.GetValue(connections), parse.GetValue(concurrency), parse.GetValue(batch),
     TimeSpan.FromSeconds(parse.GetValue(seconds)), parse.GetValue(rate), parse.GetValue(series), parse.GetValue(total),
-    parse.GetValue(name)!, parse.GetValue(mode)!, parse.GetValue(probeStatus), parse.GetValue(json), TimeSpan.FromSeconds(parse.GetValue(warmup))), ct));
+    parse.GetValue(name)!, parse.GetValue(mode)!, parse.GetValue(json), TimeSpan.FromSeconds(parse.GetValue(warmup))), ct));
 
 var surges = new Option<int>("--surges") { DefaultValueFactory = _ => 20, Description = "Series to surge, one after another." };
 var surgeRate = new Option<int>("--surge-rate") { DefaultValueFactory = _ => 2000, Description = "Reports per second of each surge (distinct devices)." };
