@@ -8,7 +8,7 @@
 #    through a flood where every report comes from a new device;
 #  - BenchmarkDotNet micro-benchmarks of the hot paths (validation, hashes, aggregator, detector step).
 # Writes bench/results/latest.json (one object per measurement) and bench/results/latest.md.
-# --quick: about 18 minutes (shorter runs, short BenchmarkDotNet jobs); the default takes about 27. About 12 minutes of
+# --quick: about 18 minutes (shorter runs, short BenchmarkDotNet jobs); the default takes about 32. About 12 minutes of
 # either are the memory probe (embedded, then Redis) waiting for 100,000 quiet series to be collected.
 set -euo pipefail
 cd "$(dirname "$0")/.."
